@@ -1,0 +1,18 @@
+package org.ppc440vm.cpu.interp;
+
+import org.osgi.service.component.annotations.Component;
+import org.ppc440vm.cpu.spi.Cpu;
+import org.ppc440vm.cpu.spi.CpuFactory;
+import org.ppc440vm.cpu.spi.GuestRam;
+import org.ppc440vm.cpu.spi.MissHandler;
+
+/** Publishes the interpreter as the platform's {@link CpuFactory}. */
+@Component(service = CpuFactory.class, property = "ppc440vm.cpu.model=440EP")
+public final class InterpreterCpuFactory implements CpuFactory {
+
+    @Override
+    public Cpu create(GuestRam ram, MissHandler misses, int cacheEntries) {
+        // The interpreter arrives with issue #3 (the CPU); until then no core can be made.
+        throw new UnsupportedOperationException("the 440 interpreter is not built yet (issue #3)");
+    }
+}
