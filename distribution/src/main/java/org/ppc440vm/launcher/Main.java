@@ -131,12 +131,14 @@ public final class Main {
         }
         framework.start();
         List<String> failures = new ArrayList<>();
+        int started = 0;
         for (Bundle b : installed) {
             if (b.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
                 continue;
             }
             try {
                 b.start();
+                started++;
             } catch (BundleException e) {
                 failures.add(b.getSymbolicName() + ": " + e.getMessage());
             }
@@ -149,7 +151,7 @@ public final class Main {
         if (cl.subcommand != null) {
             status = exit.get(); // the bundle serving the subcommand completes it
         } else {
-            System.err.println("ppc440vm: runtime up: " + installed.size() + " bundles active, hot-deploy folder "
+            System.err.println("ppc440vm: runtime up: " + started + " bundles started, hot-deploy folder "
                     + deploy + ". The board (issue #6) is not built yet, so there is no guest to boot; "
                     + (monitorOnStdio ? "the Gogo shell is on this terminal ('help' lists commands). " : "")
                     + "Ctrl-C stops the runtime.");

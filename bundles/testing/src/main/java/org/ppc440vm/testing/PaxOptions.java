@@ -39,6 +39,7 @@ public final class PaxOptions {
             o.add(bundle(classpathJar(prefix).toURI().toString()));
         }
         o.add(bundle(reactorJar("bundles/api", "api").toURI().toString()));
+        o.add(bundle(reactorJar("bundles/testing", "testing").toURI().toString()));
         for (String module : reactorModules) {
             String artifact = module.substring(module.lastIndexOf('/') + 1);
             o.add(bundle(reactorJar(module, artifact).toURI().toString()));

@@ -1,0 +1,56 @@
+package org.ppc440vm.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class CommandLineTest {
+
+    @Test
+    void parsesQemuStyleOptionsWithRepeats() throws Exception {
+        CommandLine c = CommandLine.parse(new String[] {"-M", "bamboo", "-m", "256", "-nographic", "-kernel", "vmlinux",
+                "-drive", "file=a.img,if=virtio", "-drive", "file=b.img,if=virtio", "-append", "console=ttyS0 x=1"});
+        assertEquals("bamboo", c.value("M"));
+        assertEquals("256", c.value("m"));
+        assertTrue(c.has("nographic"));
+        assertEquals(List.of("file=a.img,if=virtio", "file=b.img,if=virtio"), c.options.get("drive"));
+        assertEquals("console=ttyS0 x=1", c.value("append"));
+        assertNull(c.subcommand);
+    }
+
+    @Test
+    void aSubcommandTakesTheRestOfTheLine() throws Exception {
+        CommandLine c = CommandLine.parse(new String[] {"user", "prog.elf", "-m", "--help"});
+        assertEquals("user", c.subcommand);
+        assertEquals(List.of("prog.elf", "-m", "--help"), c.subcommandArgs);
+        assertTrue(c.options.isEmpty());
+    }
+
+    @Test
+    void errorsNameTheProblem() {
+        assertTrue(assertThrows(CommandLine.UsageException.class, () -> CommandLine.parse(new String[] {"-bogus"}))
+                .getMessage().contains("unknown option '-bogus'"));
+        assertTrue(assertThrows(CommandLine.UsageException.class, () -> CommandLine.parse(new String[] {"-kernel"}))
+                .getMessage().contains("needs a value"));
+        assertTrue(assertThrows(CommandLine.UsageException.class,
+                () -> CommandLine.parse(new String[] {"-m", "1", "-m", "2"})).getMessage().contains("twice"));
+        assertTrue(assertThrows(CommandLine.UsageException.class, () -> CommandLine.parse(new String[] {"vmlinux"}))
+                .getMessage().contains("unexpected argument"));
+    }
+
+    @Test
+    void helpDocumentsEveryOptionAndSubcommand() {
+        String help = CommandLine.help();
+        for (CommandLine.Option o : CommandLine.OPTIONS) {
+            assertTrue(help.contains("  -" + o.name + " ") || help.contains("  -" + o.name + "\n"), o.name);
+        }
+        for (String s : CommandLine.SUBCOMMANDS.keySet()) {
+            assertTrue(help.contains("ppc440vm " + s), s);
+        }
+    }
+}
