@@ -39,6 +39,13 @@ public class CpuBundleIT {
     }
 
     @Test
+    public void theApiBundleExportsItsFiveVersionedContractPackages() {
+        BundleChecks.assertActiveAndExports(context, "org.ppc440vm.api", Map.of("org.ppc440vm.api.device", "1.0.0",
+                "org.ppc440vm.api.exit", "1.0.0", "org.ppc440vm.api.launch", "1.0.0", "org.ppc440vm.api.memory", "1.0.0",
+                "org.ppc440vm.api.vm", "1.0.0"));
+    }
+
+    @Test
     public void registersTheCpuFactoryFor440Ep() {
         ServiceReference<CpuFactory> ref = context.getServiceReference(CpuFactory.class);
         assertNotNull("a CpuFactory service is registered", ref);
