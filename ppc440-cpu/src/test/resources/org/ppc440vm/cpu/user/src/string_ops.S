@@ -121,9 +121,9 @@
 	LOADCASE lswi_0_9_4,   "lswi 0,9,4",   9, 99
 	LOADCASE lswi_14_3_24, "lswi 14,3,24", 3, 99
 /* lswx: byte count from XER[25:31], EA = (RA|0) + (RB) */
-	LOADCASE lswx_5_9_10,  "lswx 5,9,10",  9, 10
+	LOADCASE lswx_5_3_4,   "lswx 5,3,4",   3, 4
 	LOADCASE lswx_20_3_4,  "lswx 20,3,4",  3, 4
-	LOADCASE lswx_5_0_9,   "lswx 5,0,9",   99, 9
+	LOADCASE lswx_5_0_4,   "lswx 5,0,4",   99, 4
 	LOADCASE lswx_31_9_10, "lswx 31,9,10", 9, 10
 /* lmw: loads RT..r31 */
 	LOADCASE lmw_20_0_9,   "lmw 20,0(9)",   9, 99
@@ -135,11 +135,11 @@
 	STORECASE stswi_5_9_1,   "stswi 5,9,1",   9, 99
 	STORECASE stswi_5_9_4,   "stswi 5,9,4",   9, 99
 	STORECASE stswi_5_9_7,   "stswi 5,9,7",   9, 99
-	STORECASE stswi_5_9_0,   "stswi 5,9,0",   9, 99
+	STORECASE stswi_5_3_0,   "stswi 5,3,0",   3, 99
 	STORECASE stswi_28_9_19, "stswi 28,9,19", 9, 99
 	STORECASE stswi_31_9_6,  "stswi 31,9,6",  9, 99
-	STORECASE stswi_3_4_12,  "stswi 3,9,12",  9, 99
-	STORECASE stswx_5_9_10,  "stswx 5,9,10",  9, 10
+	STORECASE stswi_3_9_12,  "stswi 3,9,12",  9, 99
+	STORECASE stswx_5_3_4,   "stswx 5,3,4",   3, 4
 	STORECASE stswx_20_0_9,  "stswx 20,0,9",  99, 9
 	STORECASE stmw_20_0_9,   "stmw 20,0(9)",  9, 99
 	STORECASE stmw_31_4_9,   "stmw 31,4(9)",  9, 99

@@ -156,7 +156,7 @@ def model(name, a, b, xin):
         sh, mb, me = args
         m = mask(mb, me)
         r = (rotl(a, sh) & m) | (b & ~m & M)
-    elif base in ('addic', 'addic.'):
+    elif base == 'addic':
         r, ca, _ = addc3(a, args[0] & M, 0)
     elif base == 'subfic':
         r, ca, _ = addc3(~a & M, args[0] & M, 1)
@@ -175,11 +175,8 @@ def model(name, a, b, xin):
         if ov:
             xer |= SO
     cr = 0
-    if rc or base in ('andi', 'andis') or mn == 'addic':
-        if mn == 'addic' and not parts[0].endswith('.'):
-            pass
-        else:
-            cr = cr0(r if r is not None else 0, xer)
+    if rc or base in ('andi', 'andis'):      # andi./andis. always record (names passed without '.')
+        cr = cr0(r if r is not None else 0, xer)
     if r is None:
         cr &= 0x1fffffff
     return r, xer, cr
