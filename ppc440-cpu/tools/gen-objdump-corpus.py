@@ -19,6 +19,11 @@ over the words, with --adjust-vma to place each chunk at its address (branch
 targets are absolute, so the address matters).  Re-running the script on the
 same binutils produces byte-identical files.
 
+It also builds a small ELF program (elf/sample.elf, from the C and assembly
+sources embedded below, with powerpc-linux-gnu-gcc) and stores the listing
+``objdump -d -M 440`` prints for it (elf/sample.elf.objdump); DisasmToolTest
+checks that ``disasm sample.elf`` reproduces that listing.
+
 Usage: gen-objdump-corpus.py [OUTPUT_DIR]
 (default: ../src/test/resources/org/ppc440vm/cpu/disasm relative to this file)
 """
@@ -31,6 +36,7 @@ import sys
 import tempfile
 
 OBJDUMP = os.environ.get("OBJDUMP", "powerpc-linux-gnu-objdump")
+CC = os.environ.get("CC", "powerpc-linux-gnu-gcc")
 OBJDUMP_ARGS = ["-D", "-z", "-b", "binary", "-m", "powerpc:common", "-M", "440", "-EB"]
 SEED = 0x440F9
 
@@ -141,6 +147,14 @@ def cat_ldst():
         for rt in range(32):
             for ra in (0, max(rt - 1, 0), rt, min(rt + 1, 31), 31):
                 ws.append((op << 26) | (rt << 21) | (ra << 16) | (R.bits(16) & 0xFFFC))
+    # string loads/stores: RA inside and outside the loaded register range
+    for xo in (597, 725, 533, 661):
+        for i in range(64):
+            rt = R.bits(5)
+            k = i % 4
+            ra = 0 if k == 0 else (rt + R.bits(3)) & 31 if k == 1 else R.bits(5)
+            rb = R.bits(5) if xo in (597, 725) else R.choice([0, rt, ra, R.bits(5)])
+            ws.append(xform(31, xo, rt, ra, rb, 0))
     return [(0x00200000, ws)]
 
 
@@ -175,7 +189,8 @@ def cat_fp():
                 w = xform(op, xo, frt, fra, frb, R.bits(1))
                 if i == 2:
                     # A-form with FRC in bits 21..25 of XO: keep XO5, random FRC
-                    w = (w & ~(0x1F << 6)) | ((field5() if (xo & 0x1F) in (23, 25, 28, 29, 30, 31) else 0) << 6)
+                    frc = field5() if (xo & 0x1F) in (23, 25, 28, 29, 30, 31) else 0
+                    w = (w & ~(0x1F << 6)) | (frc << 6)
                 ws.append(w)
         chunks.append((0x04000000 + (op - 59) * 0x10000, ws))
     # FP loads/stores (primary 48..55) and the FP X-form loads/stores
@@ -226,13 +241,18 @@ def bdisp():
 
 def cat_branch():
     chunks = []
-    # bc: every BO and BI, with AA/LK, positive and negative displacements.
+    # bc: every BO and BI, with AA/LK and a random displacement; then every
+    # BO and AA/LK with negative, zero and positive displacements, because the
+    # +/- hint objdump prints depends on the displacement's sign.
     bases = [0x00000000, 0x10000000, 0x7FFFB000, 0xFFFFB000]
     for aalk in range(4):
         ws = []
         for bo in range(32):
             for bi in range(32):
                 ws.append((16 << 26) | (bo << 21) | (bi << 16) | bdisp() | aalk)
+            for bi in (0, R.bits(5)):
+                for d in (0, R.bits(13) << 2 | 4, 0x8000 | (R.bits(13) << 2)):
+                    ws.append((16 << 26) | (bo << 21) | (bi << 16) | d | aalk)
         chunks.append((bases[aalk], ws))
     # bclr / bcctr: every BO and BI, LK, BH (bits 11-12) and reserved bits 13-15
     for xo, base in ((16, 0x08000000), (528, 0x08100000)):
@@ -265,8 +285,9 @@ def cat_extended():
             cands = [0, 31, sh, (32 - sh) & 31, (31 - sh) & 31, R.bits(5), R.bits(5)]
             mb = R.choice(cands)
             me = R.choice(cands + [(mb + R.bits(5)) & 31])
-            w = (op << 26) | (field5() << 21) | (field5() << 16) | ((R.bits(5) if op == 23 else sh) << 11) | (mb << 6) | (me << 1) | R.bits(1)
-            ws.append(w)
+            rb_or_sh = R.bits(5) if op == 23 else sh
+            w = (op << 26) | (field5() << 21) | (field5() << 16) | (rb_or_sh << 11) | (mb << 6) | (me << 1)
+            ws.append(w | R.bits(1))
     # trap forms: every TO for tw/twi
     for to in range(32):
         for i in range(4):
@@ -276,11 +297,13 @@ def cat_extended():
     for op in (10, 11):
         for bfl in range(16):
             for i in range(4):
-                ws.append((op << 26) | (bfl << 22) | (R.bits(1) << 21 if i == 3 else 0) | (field5() << 16) | R.bits(16))
+                lbit = R.bits(1) << 21 if i == 3 else 0
+                ws.append((op << 26) | (bfl << 22) | lbit | (field5() << 16) | R.bits(16))
     for xo in (0, 32):
         for bfl in range(16):
             for i in range(4):
-                ws.append(xform(31, xo, bfl << 1 | (R.bits(1) if i == 3 else 0), field5(), field5(), 1 if i == 2 else 0))
+                lbit = R.bits(1) if i == 3 else 0
+                ws.append(xform(31, xo, bfl << 1 | lbit, field5(), field5(), 1 if i == 2 else 0))
     # immediate idioms: li/lis/la/subi, nop/xnop, ori/oris with zero
     for op in (14, 15, 12, 13, 24, 25, 26, 27, 28, 29, 7, 8):
         for i in range(16):
@@ -305,12 +328,14 @@ def cat_extended():
         if i % 8 == 7:
             w |= 1 << R.choice([0, 11, 16, 17, 21, 22])
         ws.append(w)
-    # mtcrf: every FXM, with and without bit 11 (mtocrf)
+    # mtcrf: every FXM, with and without the reserved bit 20 (IBM numbering)
     for fxm in range(256):
         ws.append((31 << 26) | (R.bits(5) << 21) | (fxm << 12) | (R.bits(1) << 11) | (144 << 1))
     # mfcr / mfocrf variants
     for i in range(32):
-        ws.append((31 << 26) | (R.bits(5) << 21) | (1 << 20 if i % 2 else 0) | (R.bits(8) << 12 if i % 4 >= 2 else 0) | (19 << 1))
+        one_field = 1 << 20 if i % 2 else 0
+        fxm = R.bits(8) << 12 if i % 4 >= 2 else 0
+        ws.append((31 << 26) | (R.bits(5) << 21) | one_field | fxm | (19 << 1))
     # sync/mbar/msync, isync, eieio with all L/MO values
     for v in range(32):
         ws.append(xform(31, 598, v, 0, 0, 0))
@@ -320,6 +345,30 @@ def cat_extended():
     for xo in (104, 616, 234, 746, 202, 714, 232, 744, 200, 712):
         for i in range(8):
             ws.append(xform(31, xo, R.bits(5), R.bits(5), 0 if i < 6 else R.bits(5), R.bits(1)))
+    # sc with every LEV, and with stray bits
+    for lev in range(0, 128, 3):
+        ws.append((17 << 26) | (lev << 5) | 2)
+    for i in range(32):
+        ws.append((17 << 26) | 2 | (1 << R.below(26)))
+    # mtocrf/mfocrf with single-bit and multi-bit FXM
+    for i in range(64):
+        fxm = (1 << R.bits(3)) if i % 2 == 0 else R.bits(8)
+        ws.append((31 << 26) | (R.bits(5) << 21) | (1 << 20) | (fxm << 12) | ((144 if i % 4 < 2 else 19) << 1))
+    # FPSCR and CR-field moves with stray bits
+    for xo, fields in ((583, 0), (64, 1), (38, 2), (70, 2), (512, 3)):
+        op = 31 if xo == 512 else 63
+        for i in range(24):
+            if fields == 0:
+                w = xform(op, xo, R.bits(5), 0, 0, R.bits(1))
+            elif fields == 1:
+                w = (op << 26) | (R.bits(3) << 23) | (R.bits(3) << 18) | (xo << 1)
+            elif fields == 2:
+                w = xform(op, xo, R.bits(5), 0, 0, R.bits(1))
+            else:
+                w = (op << 26) | (R.bits(3) << 23) | (xo << 1)
+            if i % 4 == 3:
+                w |= 1 << R.below(21)
+            ws.append(w)
     return [(0x09000000, ws)]
 
 
@@ -349,7 +398,8 @@ def cat_440():
         ws.append(xform(31, 914, R.bits(5), field5(), R.bits(5), R.bits(1)))
     for i in range(32):  # wrtee / wrteei
         ws.append(xform(31, 131, R.bits(5), 0 if i % 4 else R.bits(5), 0, 0))
-        ws.append((31 << 26) | (163 << 1) | (R.bits(1) << 15) | ((1 << R.choice([11, 12, 16, 21, 0])) if i % 8 == 7 else 0))
+        stray = (1 << R.choice([11, 12, 16, 21, 0])) if i % 8 == 7 else 0
+        ws.append((31 << 26) | (163 << 1) | (R.bits(1) << 15) | stray)
     for xo in (50, 51, 38):  # rfi / rfci / rfmci
         for i in range(8):
             ws.append(xform(19, xo, 0 if i < 4 else R.bits(5), 0, 0, 0))
@@ -410,13 +460,164 @@ def objdump_chunk(base, words):
         addr = int(m.group(1), 16)
         word = int(m.group(2).replace(" ", ""), 16)
         # collapse the padding after the mnemonic to one space
-        text = re.sub(r"^(\S+)[ \t]+", r"\1 ", m.group(3).rstrip())
+        text = re.sub(r"^(\S+)[ \t]+", r"\1 ", m.group(3))
         assert "\t" not in text, line
         lines.append((addr, word, text))
     assert len(lines) == len(words), (base, len(lines), len(words))
     for i, (addr, word, _) in enumerate(lines):
         assert addr == (base + 4 * i) & 0xFFFFFFFF and word == words[i], (hex(addr), hex(word))
     return lines
+
+
+# --------------------------------------------------------------------------
+# ELF sample for the objdump -d layout test
+
+SAMPLE_C = r"""
+/* Compiled code for the listing test: loops, calls, a jump table, floating point. */
+static unsigned table[8] = {1, 2, 3, 5, 8, 13, 21, 34};
+
+unsigned checksum(const unsigned char *p, unsigned n)
+{
+    unsigned s = 0;
+    for (unsigned i = 0; i < n; i++)
+        s = (s << 5) + (s >> 27) + p[i];
+    return s;
+}
+
+int classify(int x)
+{
+    switch (x) {
+    case 0: return 11;
+    case 1: return 23;
+    case 2: return 37;
+    case 3: return 41;
+    case 4: return 53;
+    case 5: return 67;
+    default: return -1;
+    }
+}
+
+double scale(double a, double b, int n)
+{
+    double r = a;
+    while (n-- > 0)
+        r = r * b + a;
+    return r;
+}
+
+int main(void)
+{
+    unsigned s = checksum((const unsigned char *) table, sizeof table);
+    return classify((int) (s & 7)) + (int) scale(1.5, 0.5, 3);
+}
+"""
+
+SAMPLE_S = r"""
+# Hand-written code for the listing test: 440-specific instructions, a data
+# object inside .text, runs of zero words, a word objdump cannot decode, a
+# symbol-less stretch, and a second code section.
+    .section .init,"ax"
+    .globl _init
+    .type _init,@function
+_init:
+    mflr 0
+    stwu 1,-16(1)
+    stw 0,20(1)
+    lwz 0,20(1)
+    mtlr 0
+    addi 1,1,16
+    blr
+
+    .text
+    .globl _start
+    .type _start,@function
+_start:
+    lis 1,stack_top@ha
+    addi 1,1,stack_top@l
+    bl _init
+    bl main
+    mr 31,3
+    wrteei 0
+    mfspr 4,0x3b2
+    mtspr 0x3f3,4
+    mfdcr 5,0x0c
+    mtdcr 0x0d,5
+    tlbwe 6,7,0
+    tlbre 6,7,2
+    tlbsx. 6,0,7
+    macchwso. 3,4,5
+    mullhwu 6,7,8
+    dlmzb. 9,10,11
+    icbt 0,3,4
+    dcbi 0,5
+    iccci 0,0
+    msync
+    mbar 1
+    isync
+    fmadd 1,2,3,4
+    fcmpu 7,1,2
+    beq- 7,1f
+    bdnz+ _start
+1:  rfci
+    rfmci
+    .long 0
+    .long 0
+    .long 0
+    .long 0x7c00001e
+    .long 0x0000ffff
+    b .Lhidden
+    .type blob,@object
+blob:
+    .ascii "PPC440 disasm\0\1\2"
+    .long 0,0,0,0x01020304
+    .size blob,.-blob
+    .balign 4
+.Lhidden:
+    nop
+    nop
+    .globl halt
+    .type halt,@function
+halt:
+    wait_loop:
+    b wait_loop
+    .long 0
+
+    .bss
+    .balign 16
+    .space 4096
+stack_top:
+    .section .note.GNU-stack,"",@progbits
+"""
+
+
+def build_elf_sample(outdir):
+    """Builds elf/sample.elf and the objdump -d listing it must reproduce."""
+    elfdir = os.path.join(outdir, "elf")
+    os.makedirs(elfdir, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        c = os.path.join(tmp, "sample.c")
+        asm = os.path.join(tmp, "start.s")
+        with open(c, "w") as f:
+            f.write(SAMPLE_C)
+        with open(asm, "w") as f:
+            f.write(SAMPLE_S)
+        # Compile to fixed object names: the linker records them as FILE
+        # symbols, and gcc's temporary names would make the output vary.
+        flags = ["-O2", "-mcpu=440fp", "-fno-asynchronous-unwind-tables"]
+        subprocess.run([CC] + flags + ["-c", "-o", "start.o", "start.s"], check=True, cwd=tmp)
+        subprocess.run([CC] + flags + ["-c", "-o", "sample.o", "sample.c"], check=True, cwd=tmp)
+        elf = os.path.join(tmp, "sample.elf")
+        subprocess.run([CC, "-nostdlib", "-static", "-Wl,--build-id=none", "-Wl,-N", "-Wl,--no-warn-rwx-segments",
+                        "-Wl,-e,_start", "-o", "sample.elf", "start.o", "sample.o"], check=True, cwd=tmp)
+        listing = subprocess.run([OBJDUMP, "-d", "-M", "440", "sample.elf"], capture_output=True, check=True,
+                                 cwd=tmp).stdout
+        with open(elf, "rb") as f:
+            data = f.read()
+    with open(os.path.join(elfdir, "sample.elf"), "wb") as f:
+        f.write(data)
+    with open(os.path.join(elfdir, "sample.elf.objdump"), "wb") as f:
+        f.write(listing)
+    print("%-10s %6d bytes, listing %d lines" % ("elf", len(data), listing.count(b"\n")))
 
 
 def main():
@@ -441,6 +642,7 @@ def main():
                     f.write("%08x %08x\t%s\n" % (addr, word, text))
         print("%-10s %6d words" % (name, n))
     print("%-10s %6d words" % ("total", total))
+    build_elf_sample(outdir)
 
 
 if __name__ == "__main__":
