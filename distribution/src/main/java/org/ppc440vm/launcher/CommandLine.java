@@ -36,7 +36,7 @@ final class CommandLine {
     }
 
     static final List<Option> OPTIONS = List.of(
-            new Option("M", "MACHINE[,strict-bus=on]", false, "machine type: bamboo (the default and only machine)"),
+            new Option("M", "MACHINE[,strict-bus=on]", false, "machine: bamboo (the default) or none (runtime only, no VM); help lists them"),
             new Option("m", "MB", false, "guest RAM in MiB (default 256)"),
             new Option("kernel", "FILE", false, "guest kernel: ELF (vmlinux or a bare-metal program), uImage or raw"),
             new Option("initrd", "FILE", false, "initial ramdisk, loaded at 0x01900000 and named in /chosen"),

@@ -151,10 +151,7 @@ public final class Main {
         if (cl.subcommand != null) {
             status = exit.get(); // the bundle serving the subcommand completes it
         } else {
-            System.err.println("ppc440vm: runtime up: " + started + " bundles started, hot-deploy folder "
-                    + deploy + ". The board (issue #6) is not built yet, so there is no guest to boot; "
-                    + (monitorOnStdio ? "the Gogo shell is on this terminal ('help' lists commands). " : "")
-                    + "Ctrl-C stops the runtime.");
+            // The board bundle boots the guest and completes the exit status when the run ends.
             status = waitForExitOrFrameworkStop(framework, exit);
         }
         stopQuietly(framework);

@@ -1,0 +1,256 @@
+package org.ppc440vm.board.vm;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Hashtable;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.ppc440vm.api.device.MmioDevice;
+import org.ppc440vm.api.launch.LaunchContract;
+import org.ppc440vm.api.vm.VirtualMachine;
+import org.ppc440vm.board.console.MonitorShell;
+import org.ppc440vm.board.loader.LoadException;
+import org.ppc440vm.board.machine.Board;
+import org.ppc440vm.board.machine.BoardException;
+import org.ppc440vm.kvm.spi.Hypervisor;
+
+/**
+ * Boots the guest that the launcher's command line describes, when there is no subcommand: builds the VM, registers
+ * it as a {@link VirtualMachine} service, runs it, and hands its end status to the launcher (0 for a power-off or
+ * a reset under -no-reboot, 1 for an error, 2 for a bad command line). Without the launcher (in a test framework)
+ * every launch reference is unbound and it does nothing. The launcher's services exist before any bundle starts, so
+ * static-greedy references bind them; the hypervisor, which comes from another bundle, is awaited for a while.
+ */
+@Component(immediate = true)
+public final class VmLauncher {
+    static final String ROLE = LaunchContract.ROLE_PROPERTY;
+    /** How long to wait for kvm-core's Hypervisor service before giving up. */
+    static final long HYPERVISOR_WAIT_MS = 15_000;
+    private static final AtomicInteger NEXT_VM = new AtomicInteger();
+    /**
+     * The launches already served. DS re-creates this component whenever one of its static references changes, and
+     * a command line must boot its guest once, not once per re-creation.
+     */
+    private static final Set<Object> LAUNCHED = Collections.newSetFromMap(new IdentityHashMap<>());
+
+    @Reference(service = Map.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policyOption = ReferencePolicyOption.GREEDY, target = "(" + ROLE + "=" + LaunchContract.ROLE_OPTIONS + ")")
+    Map<String, List<String>> options;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY,
+            target = "(" + ROLE + "=" + LaunchContract.ROLE_STDOUT + ")")
+    OutputStream stdout;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY,
+            target = "(" + ROLE + "=" + LaunchContract.ROLE_STDIN + ")")
+    InputStream stdin;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY,
+            target = "(" + ROLE + "=" + LaunchContract.ROLE_EXIT + ")")
+    IntConsumer exit;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile MonitorShell monitor;
+
+    private volatile Hypervisor hypervisor;
+    private final CountDownLatch hypervisorArrived = new CountDownLatch(1);
+    private final Map<MmioDevice, Map<String, Object>> devices = new ConcurrentHashMap<>();
+
+    private BundleContext context;
+    private Thread setup;
+    private volatile Vm vm;
+    private volatile ServiceRegistration<VirtualMachine> registration;
+    private volatile boolean deactivated;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindHypervisor")
+    void bindHypervisor(Hypervisor h) {
+        hypervisor = h;
+        hypervisorArrived.countDown();
+    }
+
+    void unbindHypervisor(Hypervisor h) {
+        if (hypervisor == h) {
+            hypervisor = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindDevice")
+    void bindDevice(MmioDevice device, Map<String, Object> properties) {
+        devices.put(device, properties);
+    }
+
+    void unbindDevice(MmioDevice device) {
+        devices.remove(device);
+    }
+
+    @Activate
+    void activate(BundleContext ctx) {
+        this.context = ctx;
+        Map<String, List<String>> o = options;
+        if (o == null) {
+            return; // no launcher
+        }
+        List<String> sub = o.get(LaunchContract.SUBCOMMAND_KEY);
+        if (sub != null && !sub.isEmpty()) {
+            return; // another bundle serves the subcommand
+        }
+        synchronized (LAUNCHED) {
+            if (!LAUNCHED.add(o)) {
+                return;
+            }
+        }
+        setup = new Thread(() -> launch(o), "ppc440vm-vm-setup");
+        setup.start();
+    }
+
+    private void launch(Map<String, List<String>> o) {
+        PrintStream err = System.err;
+        IntConsumer done = exit != null ? exit : status -> { };
+        VmOptions vo;
+        try {
+            vo = VmOptions.parse(o);
+        } catch (UsageException e) {
+            err.println("ppc440vm: " + e.getMessage());
+            err.println("Try './ppc440vm --help'.");
+            done.accept(2);
+            return;
+        }
+        if (vo.listMachines) {
+            PrintStream out = new PrintStream(stdout != null ? stdout : System.out, true);
+            out.println("Supported machines are:");
+            out.println("bamboo               AMCC 440EP bamboo-compatible board: one PowerPC 440EP core, UIC0,"
+                    + " 16550 UART (default)");
+            out.println("none                 empty machine: the runtime only (Gogo shell, hot-deploy folder), no VM");
+            done.accept(0);
+            return;
+        }
+        if (vo.noMachine) {
+            err.println("ppc440vm: -M none: runtime up with no VM; hot-deploy folder and shell are live. Ctrl-C stops it.");
+            return; // the launcher waits until the framework stops
+        }
+        Hypervisor h = awaitHypervisor();
+        if (h == null) {
+            if (!deactivated) {
+                err.println("ppc440vm: no hypervisor: the kvm-core bundle's Hypervisor service did not appear in "
+                        + HYPERVISOR_WAIT_MS / 1000 + " s");
+                done.accept(1);
+            }
+            return;
+        }
+        String name = "vm" + NEXT_VM.getAndIncrement();
+        Vm created;
+        try {
+            if (vo.kernel == null) {
+                err.println("ppc440vm: no -kernel given: booting the built-in guest");
+            }
+            VmFactory.Host host = new VmFactory.Host(stdout != null ? stdout : System.out,
+                    stdin != null ? stdin : System.in, stdin != null, err, () -> monitor, status -> ended(status, done));
+            created = VmFactory.create(name, vo, h, plugged(), host);
+        } catch (LoadException | BoardException | java.io.IOException e) {
+            err.println("ppc440vm: " + e.getMessage());
+            done.accept(1);
+            return;
+        } catch (RuntimeException e) {
+            err.println("ppc440vm: cannot build the VM: " + e);
+            e.printStackTrace(err);
+            done.accept(1);
+            return;
+        }
+        synchronized (this) {
+            if (deactivated) {
+                created.stop();
+                return;
+            }
+            vm = created;
+            Hashtable<String, Object> props = new Hashtable<>();
+            props.put(VirtualMachine.NAME_PROPERTY, name);
+            registration = context.registerService(VirtualMachine.class, created, props);
+        }
+        created.start();
+    }
+
+    private void ended(int status, IntConsumer done) {
+        unregister();
+        done.accept(status);
+    }
+
+    private Hypervisor awaitHypervisor() {
+        try {
+            hypervisorArrived.await(HYPERVISOR_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return hypervisor;
+    }
+
+    /** Every MMIO device service present now, with the UIC source its "interrupt" property names. */
+    private List<Board.Plugged> plugged() {
+        List<Board.Plugged> list = new ArrayList<>();
+        for (Map.Entry<MmioDevice, Map<String, Object>> e : devices.entrySet()) {
+            Map<String, String> opts = new java.util.HashMap<>();
+            int interrupt = -1;
+            for (Map.Entry<String, Object> p : e.getValue().entrySet()) {
+                opts.put(p.getKey(), String.valueOf(p.getValue()));
+            }
+            Object irq = e.getValue().get("interrupt");
+            if (irq != null) {
+                try {
+                    interrupt = Integer.decode(String.valueOf(irq).trim());
+                } catch (NumberFormatException ignored) {
+                    interrupt = -1;
+                }
+            }
+            list.add(new Board.Plugged(e.getKey(), interrupt, opts));
+        }
+        return list;
+    }
+
+    private synchronized void unregister() {
+        ServiceRegistration<VirtualMachine> r = registration;
+        registration = null;
+        if (r != null) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the bundle is stopping
+            }
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        Vm v;
+        synchronized (this) {
+            deactivated = true;
+            v = vm;
+        }
+        hypervisorArrived.countDown();
+        if (v != null) {
+            v.stop();
+        }
+        unregister();
+    }
+}
