@@ -84,11 +84,15 @@ B="$work/busybox"
 if [ ! -f "$B/busybox" ]; then
   step "fetching the busybox source package"
   if ! ls "$work"/busybox_*.orig.tar.* >/dev/null 2>&1; then
-    if ! grep -rqs '^deb-src .*bookworm main' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null; then
-      # The source package needs a deb-src line for bookworm main, made from the existing deb line.
-      src=$(grep -rhs '^deb .*bookworm main' /etc/apt/sources.list /etc/apt/sources.list.d/ | head -n 1 | sed 's/^deb /deb-src /')
-      [ -n "$src" ] || src="deb-src http://deb.debian.org/debian bookworm main"
-      echo "$src" > /etc/apt/sources.list.d/ppc440vm-src.list
+    if ! apt-get source --print-uris busybox >/dev/null 2>&1; then
+      # apt-get source needs deb-src entries: mirror the machine's own deb entries (deb822 or one-line format).
+      for f in /etc/apt/sources.list.d/*.sources; do
+        [ -f "$f" ] && grep -q '^Types: *deb$' "$f" && sed 's/^Types: *deb$/Types: deb-src/' "$f" \
+          > "/etc/apt/sources.list.d/ppc440vm-src-$(basename "$f")"
+      done
+      if [ -f /etc/apt/sources.list ]; then
+        sed -n 's/^deb /deb-src /p' /etc/apt/sources.list > /etc/apt/sources.list.d/ppc440vm-src.list
+      fi
       apt-get update -qq
     fi
     (cd "$work" && apt-get source --download-only busybox >&2)

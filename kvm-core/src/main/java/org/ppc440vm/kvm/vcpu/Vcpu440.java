@@ -288,7 +288,7 @@ public final class Vcpu440 implements VirtualCpu {
         if (clock.icount() && deadline != BookeTimers.NEVER) {
             clock.warp(deadline - now);
         }
-        long until = System.nanoTime() + Math.min(sleepNanos, MAX_IDLE_NANOS);
+        long until = System.nanoTime() + sleepNanos;
         for (long left = until - System.nanoTime(); left > 0; left = until - System.nanoTime()) {
             if (stopRequested || externalLine || criticalLine) {
                 break;
@@ -297,7 +297,7 @@ public final class Vcpu440 implements VirtualCpu {
                 stopRequested = true; // an interrupted vCPU thread stops at this exit boundary
                 break;
             }
-            LockSupport.parkNanos(this, left);
+            LockSupport.parkNanos(this, Math.min(left, MAX_IDLE_NANOS)); // bounded: a lost wake-up costs little
         }
         checkClockSoon();
         return ExitAction.RESUME;

@@ -13,7 +13,7 @@ set -eu
 cd "$(dirname "$0")"
 CC=${CC:-powerpc-linux-gnu-gcc}
 CFLAGS="-mcpu=440 -msoft-float -O2 -ffreestanding -fno-builtin -nostdlib -no-pie -fno-pic -mno-sdata -Wall -Werror"
-LDFLAGS="-T src/link.ld -Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -static"
+LDFLAGS="-T src/link.ld -Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,-z,max-page-size=4096 -static"
 COMMON="src/crt0.S src/console.c"
 
 for main in src/syscall.S src/program.c src/privuser.c src/decrementer.c src/tlbmiss.c; do
