@@ -17,11 +17,13 @@ import org.ppc440vm.cpu.spi.TranslationCache;
  * <h2>How it is fast</h2>
  * Each instruction word is decoded once into an {@link Op} id and cached per <em>physical</em> RAM page as
  * {@code long} entries ({@code op << 32 | word}); the dispatch loop is one array load and a dense {@code switch}
- * per instruction, with the hot instructions executed inline and the rest in {@link #executeSlow}. A page is
- * translated once when execution enters it; execution then runs through it without looking at the translation
- * cache again until a taken branch leaves the page. Loads and stores hit the {@link TranslationCache} inline
- * (index, compare, array access); misses, page-crossing accesses, DIRECT (1 KiB) pages and MMIO take a slow path.
- * Nothing allocates per instruction except the first execution in a never-executed physical page (one array).
+ * per instruction, with integer, CR, SPR and branch instructions executed inline, the common loads and stores in
+ * {@link #loadStore} and the rest in {@link #executeSlow} (both out of line on purpose: measured with C2, memory
+ * accesses inlined into the loop slow every instruction down). A page is translated once when execution enters
+ * it; execution then runs through it without looking at the translation cache again until a taken branch leaves
+ * the page. Loads and stores hit the {@link TranslationCache} with an index, a compare and an array access;
+ * misses, page-crossing accesses, DIRECT (1 KiB) pages and MMIO take a slow path. Nothing allocates per
+ * instruction except the first execution in a never-executed physical page (one array).
  *
  * <h2>Self-modifying code</h2>
  * Decoded entries are invalidated word by word: every store checks one byte ({@link #hasCode}) for the physical page
@@ -163,7 +165,7 @@ public final class Interpreter implements Cpu {
     public ExitReason run(long maxInstructions) {
         final CpuState s = state;
         final int[] gpr = s.gpr;
-        final byte[] mem = this.mem;
+        final GuestRam ram = this.ram;
         final int[] ramOffset = this.ramOffset;
         final int mask = this.cacheMask;
         final long startCount = s.instructions;
@@ -199,7 +201,7 @@ public final class Interpreter implements Cpu {
             } else if (ramPage == FETCH_DIRECT) {
                 pageRam = -1;
                 code = oneShot;
-                code[i] = Decoder.entry(wordAt(mem, directFetchPhysical));
+                code[i] = Decoder.entry(ram.loadWord(directFetchPhysical));
                 end = i + 1;
             } else {
                 s.pc = pc;
@@ -219,7 +221,7 @@ public final class Interpreter implements Cpu {
                     {
                         switch ((int) (e >>> 32)) {
                             case Op.UNDECODED:
-                                code[i] = Decoder.entry(wordAt(mem, pageRam + (i << 2)));
+                                code[i] = Decoder.entry(ram.loadWord(pageRam + (i << 2)));
                                 continue;
 
                             // ---------------- integer immediate ----------------
@@ -853,14 +855,6 @@ public final class Interpreter implements Cpu {
                 state.trap = ExitReason.INTERNAL_ERROR;
                 return false;
         }
-    }
-
-    /**
-     * The big-endian word at a RAM offset, from plain byte loads: the loop reads instruction words this way rather
-     * than through {@link GuestRam#loadWord}, whose byte-array view access makes C2's code for the loop worse.
-     */
-    private static int wordAt(byte[] mem, int p) {
-        return mem[p] << 24 | (mem[p + 1] & 0xFF) << 16 | (mem[p + 2] & 0xFF) << 8 | (mem[p + 3] & 0xFF);
     }
 
     /** bc/bclr/bcctr condition per BO: decrement CTR unless BO[2], test it unless BO[2]; test CR[BI] unless BO[0]. */
