@@ -165,7 +165,7 @@ class RuntimeIT {
                         .findFirst().orElse("");
             }
             assertTrue(listing.contains("org.ppc440vm.itest.hello (1.0.0)"), listing);
-            l.send("stop 0");
+            l.send("felix:stop 0"); // unscoped "stop" is the board's vm:stop
             assertEquals(0, l.waitFor(30));
         }
         assertTrue(new File(work, "cache").isDirectory(), "-cache DIR is used as the Felix cache");
