@@ -56,6 +56,8 @@ public final class UserNetworkBackend implements NetworkBackend {
 
     @Deactivate
     void deactivate() {
+        // Sockets first, then the service: whoever sees the backend gone may rely on its host ports being closed.
+        stack.stop();
         if (registration != null) {
             try {
                 registration.unregister();
@@ -64,7 +66,6 @@ public final class UserNetworkBackend implements NetworkBackend {
             }
             registration = null;
         }
-        stack.stop();
     }
 
     static String requireId(Map<String, Object> config) {
