@@ -1,5 +1,6 @@
 package org.ppc440vm.kvm.vcpu;
 
+import org.ppc440vm.cpu.spi.InstructionDisassembler;
 import org.ppc440vm.api.exit.Exit;
 import org.ppc440vm.api.exit.ExitReason;
 import org.ppc440vm.api.memory.Endian;
@@ -122,10 +123,13 @@ final class ExitRecord implements Exit {
         data = value;
     }
 
+    /** What {@link #describe()} disassembles the instruction with: the CPU's own disassembler, set by the vCPU. */
+    InstructionDisassembler disassembler = (word, address) -> String.format(".long 0x%x", word);
+
     @Override
     public String describe() {
         String insn = instruction != 0 || reason == ExitReason.PRIVILEGED_INSTRUCTION || reason == ExitReason.MMIO
-                || reason == ExitReason.DCR ? " (" + TrapDisassembler.disassemble(instruction, pc) + ")" : "";
+                || reason == ExitReason.DCR ? " (" + disassembler.disassemble(instruction, pc) + ")" : "";
         String at = String.format(" at pc 0x%08x%s", pc, insn);
         switch (reason) {
             case MMIO:

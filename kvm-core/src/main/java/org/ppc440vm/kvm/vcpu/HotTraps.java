@@ -1,5 +1,6 @@
 package org.ppc440vm.kvm.vcpu;
 
+import org.ppc440vm.cpu.spi.InstructionDisassembler;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -106,7 +107,7 @@ final class HotTraps {
     }
 
     /** The {@code n} PCs with the most traps, as "0xPC  count  disassembly  (reason)", most first. */
-    List<String> top(int n) {
+    List<String> top(int n, InstructionDisassembler disassembler) {
         List<Integer> slots = new ArrayList<>();
         for (int i = 0; i < pcs.length; i++) {
             if (used[i]) {
@@ -119,7 +120,7 @@ final class HotTraps {
         for (int k = 0; k < Math.min(n, slots.size()); k++) {
             int i = slots.get(k);
             out.add(String.format("0x%08x  %10d  %-28s (%s)", pcs[i], counts[i],
-                    TrapDisassembler.disassemble(words[i], pcs[i]), ExitReason.ofOrdinal(reasons[i]).name().toLowerCase()));
+                    disassembler.disassemble(words[i], pcs[i]), ExitReason.ofOrdinal(reasons[i]).name().toLowerCase()));
         }
         return out;
     }

@@ -107,6 +107,7 @@ public final class Vcpu440 implements VirtualCpu {
         this.index = options.index();
         this.ram = ram;
         this.dispatcher = dispatcher;
+        exit.disassembler = cpus.disassembler();
         // The CPU needs its miss handler when it is made, and the MMU needs the CPU's state and cache: a forwarder
         // breaks the cycle (one extra monomorphic call per translation miss, never per instruction).
         MissForwarder misses = new MissForwarder();
@@ -825,7 +826,7 @@ public final class Vcpu440 implements VirtualCpu {
 
     @Override
     public List<String> hottestTraps(int n) {
-        return hotTraps.top(n);
+        return hotTraps.top(n, exit.disassembler);
     }
 
     // ---- Vcpu (what exit handlers see) ----
@@ -876,7 +877,7 @@ public final class Vcpu440 implements VirtualCpu {
     @Override
     public String disassemble(int pc) {
         long w = fetchWord(pc);
-        return w < 0 ? String.format("0x%08x: (not mapped)", pc) : TrapDisassembler.disassemble((int) w, pc);
+        return w < 0 ? String.format("0x%08x: (not mapped)", pc) : exit.disassembler.disassemble((int) w, pc);
     }
 
     @Override

@@ -5,7 +5,9 @@ import java.util.List;
 
 import org.ppc440vm.api.exit.ExitReason;
 import org.ppc440vm.cpu.spi.Cpu;
+import org.ppc440vm.cpu.interp.InterpreterCpuFactory;
 import org.ppc440vm.cpu.spi.CpuFactory;
+import org.ppc440vm.cpu.spi.InstructionDisassembler;
 import org.ppc440vm.cpu.spi.CpuState;
 import org.ppc440vm.cpu.spi.GuestRam;
 import org.ppc440vm.cpu.spi.MissHandler;
@@ -27,6 +29,12 @@ final class MiniCpu implements Cpu {
         public Cpu create(GuestRam ram, MissHandler misses, int cacheEntries) {
             last = new MiniCpu(ram, misses, cacheEntries);
             return last;
+        }
+
+        /** The CPU bundle's real disassembler, so that exit descriptions read as they will in the product. */
+        @Override
+        public InstructionDisassembler disassembler() {
+            return new InterpreterCpuFactory().disassembler();
         }
     }
 

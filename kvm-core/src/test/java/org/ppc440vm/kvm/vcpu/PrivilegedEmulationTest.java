@@ -275,7 +275,7 @@ class PrivilegedEmulationTest {
         assertEquals(0xC6, e.dcr());
         assertFalse(e.isWrite());
         assertEquals(TestGuest.CODE, e.pc());
-        assertTrue(e.describe().contains("mfdcr r7,0xc6"), e.describe());
+        assertTrue(e.describe().contains("mfdcr r7,198"), e.describe());
         e.complete(0x8000_0001L);
         e = g.run();
         assertEquals(0x8000_0001, s.gpr[7]);

@@ -212,7 +212,7 @@ class RunLoopTest {
             assertTrue(line.contains("50"), line);
         }
         assertTrue(hot.get(0).startsWith(String.format("0x%08x", TestGuest.CODE)), "ties in PC order: " + hot);
-        assertTrue(hot.get(0).contains("mtspr sprg0,r3"), hot.get(0));
+        assertTrue(hot.get(0).contains("mtsprg 0,r3"), hot.get(0));
         assertTrue(hot.get(0).contains("privileged_instruction"), hot.get(0));
     }
 

@@ -8,4 +8,12 @@ public interface CpuFactory {
      * {@code cacheEntries} entries whose misses go to {@code misses}.
      */
     Cpu create(GuestRam ram, MissHandler misses, int cacheEntries);
+
+    /**
+     * The disassembler of this CPU's instruction set, objdump-exact. The default only prints {@code .long}, for
+     * factories (test doubles) that have none.
+     */
+    default InstructionDisassembler disassembler() {
+        return (word, address) -> String.format(".long 0x%x", word);
+    }
 }
