@@ -17,7 +17,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -27,6 +33,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.ppc440vm.api.device.MmioDevice;
 import org.ppc440vm.api.launch.LaunchContract;
+import org.ppc440vm.api.net.NetworkBackend;
 import org.ppc440vm.api.vm.VirtualMachine;
 import org.ppc440vm.board.console.MonitorShell;
 import org.ppc440vm.board.loader.LoadException;
@@ -75,6 +82,10 @@ public final class VmLauncher {
 
     private volatile Hypervisor hypervisor;
     private final CountDownLatch hypervisorArrived = new CountDownLatch(1);
+    private volatile ConfigurationAdmin configurationAdmin;
+    private final CountDownLatch configurationAdminArrived = new CountDownLatch(1);
+    /** The configurations behind this launch's -drive/-netdev/-device, deleted when the VM ends. */
+    private final DeviceConfigurations deviceConfigurations = new DeviceConfigurations();
     private final Map<MmioDevice, Map<String, Object>> devices = new ConcurrentHashMap<>();
 
     private BundleContext context;
@@ -93,6 +104,20 @@ public final class VmLauncher {
     void unbindHypervisor(Hypervisor h) {
         if (hypervisor == h) {
             hypervisor = null;
+        }
+    }
+
+    /** Dynamic: Config Admin arriving after the VM started must not re-create this component (and stop the VM). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindConfigurationAdmin")
+    void bindConfigurationAdmin(ConfigurationAdmin admin) {
+        configurationAdmin = admin;
+        configurationAdminArrived.countDown();
+    }
+
+    void unbindConfigurationAdmin(ConfigurationAdmin admin) {
+        if (configurationAdmin == admin) {
+            configurationAdmin = null;
         }
     }
 
@@ -163,6 +188,9 @@ public final class VmLauncher {
         String name = "vm" + NEXT_VM.getAndIncrement();
         Vm created;
         try {
+            if (!vo.devices.isEmpty()) {
+                plugDevices(vo);
+            }
             if (vo.kernel == null) {
                 err.println("ppc440vm: no -kernel given: booting the built-in guest");
             }
@@ -170,10 +198,12 @@ public final class VmLauncher {
                     stdin != null ? stdin : System.in, stdin != null, err, () -> monitor, status -> ended(status, done));
             created = VmFactory.create(name, vo, h, plugged(), host);
         } catch (LoadException | BoardException | java.io.IOException e) {
+            deleteDeviceConfigurations();
             err.println("ppc440vm: " + e.getMessage());
             done.accept(1);
             return;
         } catch (RuntimeException e) {
+            deleteDeviceConfigurations();
             err.println("ppc440vm: cannot build the VM: " + e);
             e.printStackTrace(err);
             done.accept(1);
@@ -182,6 +212,7 @@ public final class VmLauncher {
         synchronized (this) {
             if (deactivated) {
                 created.stop();
+                deleteDeviceConfigurations();
                 return;
             }
             vm = created;
@@ -194,7 +225,95 @@ public final class VmLauncher {
 
     private void ended(int status, IntConsumer done) {
         unregister();
+        deleteDeviceConfigurations();
         done.accept(status);
+    }
+
+    /**
+     * Makes the command line's devices through Config Admin and waits until each virtio device's service is bound
+     * here, so that the board built next has them in its address map and device tree.
+     */
+    private void plugDevices(VmOptions vo) throws LoadException, BoardException {
+        DeviceConfigurations.checkImages(vo.devices);
+        ConfigurationAdmin admin = awaitConfigurationAdmin();
+        if (admin == null) {
+            throw new BoardException("-drive/-netdev/-device need Config Admin (org.apache.felix.configadmin), and its"
+                    + " service did not appear in " + DeviceConfigurations.DEFAULT_WAIT_MS / 1000 + " s");
+        }
+        deviceConfigurations.create(admin, vo.devices);
+        DeviceConfigurations.await(vo.devices, this::present, DeviceConfigurations.DEFAULT_WAIT_MS,
+                this::activationFailure);
+    }
+
+    /** A virtio device is present when its service is bound here, a backend when its service is registered. */
+    private boolean present(DeviceSpec spec) {
+        if (spec.mmio()) {
+            return deviceConfigurations.served(spec, devices);
+        }
+        try {
+            return !context.getServiceReferences(NetworkBackend.class,
+                    "(" + NetworkBackend.ID_PROPERTY + "=" + spec.properties.get("id") + ")").isEmpty();
+        } catch (InvalidSyntaxException e) {
+            return false; // an id with filter characters: the wait ends in a clear timeout
+        }
+    }
+
+    private ConfigurationAdmin awaitConfigurationAdmin() {
+        try {
+            configurationAdminArrived.await(DeviceConfigurations.DEFAULT_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return configurationAdmin;
+    }
+
+    /** SCR's account of why the component configured for {@code spec} failed to activate, or null. */
+    private String activationFailure(DeviceSpec spec) {
+        BundleContext ctx = context;
+        ServiceReference<ServiceComponentRuntime> ref;
+        try {
+            ref = ctx.getServiceReference(ServiceComponentRuntime.class);
+        } catch (IllegalStateException | NoClassDefFoundError e) {
+            return null;
+        }
+        if (ref == null) {
+            return null;
+        }
+        ServiceComponentRuntime scr = ctx.getService(ref);
+        if (scr == null) {
+            return null;
+        }
+        try {
+            // A device is known by its window, a backend by its id.
+            String key = spec.mmio() ? "base" : "id";
+            Object value = spec.properties.get(key);
+            for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs()) {
+                if (d.configurationPid == null || !java.util.Arrays.asList(d.configurationPid).contains(spec.pid)) {
+                    continue;
+                }
+                for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(d)) {
+                    if (c.state == ComponentConfigurationDTO.FAILED_ACTIVATION && c.properties != null
+                            && value.equals(c.properties.get(key))) {
+                        String text = c.failure == null ? "activation failed" : c.failure.strip();
+                        int nl = text.indexOf('\n');
+                        return nl < 0 ? text : text.substring(0, nl);
+                    }
+                }
+            }
+            return null;
+        } finally {
+            try {
+                ctx.ungetService(ref);
+            } catch (IllegalStateException ignored) {
+                // the bundle is stopping
+            }
+        }
+    }
+
+    private void deleteDeviceConfigurations() {
+        for (String problem : deviceConfigurations.deleteAll()) {
+            System.err.println("ppc440vm: warning: removing a device configuration: " + problem);
+        }
     }
 
     private Hypervisor awaitHypervisor() {
@@ -210,6 +329,9 @@ public final class VmLauncher {
     private List<Board.Plugged> plugged() {
         List<Board.Plugged> list = new ArrayList<>();
         for (Map.Entry<MmioDevice, Map<String, Object>> e : devices.entrySet()) {
+            if (deviceConfigurations.foreign(e.getValue())) {
+                continue; // a device of a killed run's configuration, on its way out
+            }
             Map<String, String> opts = new java.util.HashMap<>();
             int interrupt = -1;
             for (Map.Entry<String, Object> p : e.getValue().entrySet()) {
@@ -248,9 +370,11 @@ public final class VmLauncher {
             v = vm;
         }
         hypervisorArrived.countDown();
+        configurationAdminArrived.countDown();
         if (v != null) {
             v.stop();
         }
         unregister();
+        deleteDeviceConfigurations();
     }
 }

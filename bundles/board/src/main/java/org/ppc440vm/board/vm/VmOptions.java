@@ -36,18 +36,18 @@ public final class VmOptions {
     boolean stats;
     boolean tlbCheck;
     boolean monitorOnStdio;
+    /** The -netdev backends, then the virtio devices in window order. */
+    List<DeviceSpec> devices = List.of();
 
     public static VmOptions parse(Map<String, List<String>> options) throws UsageException {
         VmOptions o = new VmOptions();
-        for (String unsupported : new String[] {"drive", "netdev", "device"}) {
-            if (options.containsKey(unsupported)) {
-                throw new UsageException("-" + unsupported + " is not supported yet: this board has no virtio devices"
-                        + " so far (they come with the virtio-mmio transport)");
-            }
-        }
         String machine = one(options, "M");
         if (machine != null) {
             o.parseMachine(machine);
+        }
+        o.devices = DeviceOptions.parse(options.get("drive"), options.get("netdev"), options.get("device"));
+        if (o.noMachine && !o.devices.isEmpty()) {
+            throw new UsageException("-M none has no bus for -drive, -netdev or -device");
         }
         String m = one(options, "m");
         if (m != null) {
@@ -258,6 +258,10 @@ public final class VmOptions {
 
     public String kernel() {
         return kernel;
+    }
+
+    public List<DeviceSpec> devices() {
+        return devices;
     }
 
     public boolean noReboot() {

@@ -131,14 +131,29 @@ public class BoardBundleIT {
         PrintStream savedErr = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         System.setErr(new PrintStream(err, true));
-        Launch l = new Launch(Map.of("drive", List.of("file=disk.img")));
+        Launch l = new Launch(Map.of("drive", List.of("file=disk.img,format=qcow2")));
         try {
             assertEquals(2, l.status(30));
         } finally {
             System.setErr(savedErr);
             l.close();
         }
-        assertTrue(err.toString(), err.toString().contains("-drive is not supported yet"));
+        assertTrue(err.toString(), err.toString().contains("format=qcow2 is not supported"));
+    }
+
+    @Test
+    public void aMissingDiskImageEndsWithStatusOneNamingIt() throws Exception {
+        PrintStream savedErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true));
+        Launch l = new Launch(Map.of("drive", List.of("file=/nonexistent/ppc440vm-disk.img,if=virtio,format=raw")));
+        try {
+            assertEquals(1, l.status(30));
+        } finally {
+            System.setErr(savedErr);
+            l.close();
+        }
+        assertTrue(err.toString(), err.toString().contains("/nonexistent/ppc440vm-disk.img: no such file"));
     }
 
     @Test

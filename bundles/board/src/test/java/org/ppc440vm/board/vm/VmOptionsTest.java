@@ -1,5 +1,6 @@
 package org.ppc440vm.board.vm;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -84,10 +85,96 @@ class VmOptionsTest {
     }
 
     @Test
-    void virtioOptionsAreNotSupportedYet() {
-        assertTrue(usage("drive", "file=disk.img,if=virtio").contains("-drive is not supported yet"));
-        assertTrue(usage("netdev", "user,id=n0").contains("-netdev is not supported yet"));
-        assertTrue(usage("device", "virtio-net").contains("-device is not supported yet"));
+    void theVirtioCommandLineGivesWindowsInOrder() throws Exception {
+        VmOptions o = VmOptions.parse(opts("M", "bamboo", "kernel", "vmlinux",
+                "drive", "file=/tmp/disk.ext2,if=virtio,format=raw",
+                "netdev", "user,id=n0,hostfwd=tcp::5555-:22,hostfwd=udp::6000-:6000",
+                "device", "virtio-net,netdev=n0,mac=52:54:00:12:34:57"));
+        List<DeviceSpec> d = o.devices();
+        assertEquals(3, d.size());
+        DeviceSpec backend = d.get(0);
+        assertEquals(DeviceSpec.NETDEV_USER_PID, backend.pid);
+        assertFalse(backend.mmio());
+        assertEquals("n0", backend.properties.get("id"));
+        assertArrayEquals(new String[] {"tcp::5555-:22", "udp::6000-:6000"}, (String[]) backend.properties.get("hostfwd"));
+        assertFalse(backend.properties.containsKey("base"));
+
+        DeviceSpec blk = d.get(1);
+        assertEquals(DeviceSpec.BLK_PID, blk.pid);
+        assertEquals("0xef602000", blk.properties.get("base"));
+        assertEquals("20", blk.properties.get("interrupt"));
+        assertEquals("/tmp/disk.ext2", blk.properties.get("file"));
+        assertEquals("off", blk.properties.get("readonly"));
+        assertEquals("/tmp/disk.ext2", blk.image());
+
+        DeviceSpec net = d.get(2);
+        assertEquals(DeviceSpec.NET_PID, net.pid);
+        assertEquals("0xef602200", net.properties.get("base"));
+        assertEquals("21", net.properties.get("interrupt"));
+        assertEquals("n0", net.properties.get("netdev"));
+        assertEquals("52:54:00:12:34:57", net.properties.get("mac"));
+        assertEquals(0xEF602200L, net.base);
+    }
+
+    @Test
+    void furtherDevicesTakeTheNextWindowsAndLines() throws Exception {
+        VmOptions o = VmOptions.parse(opts("drive", "file=a.img,if=virtio,readonly=on,cache=none,id=d0",
+                "drive", "file=b.img", "drive", "if=none,id=d2,file=c,,d.img",
+                "netdev", "socket,id=s0,udp=127.0.0.1:1234,localaddr=127.0.0.1:1235",
+                "device", "virtio-net-device,netdev=s0", "device", "virtio-blk,drive=d2,serial=xyz"));
+        List<DeviceSpec> d = o.devices();
+        assertEquals(5, d.size());
+        assertEquals(DeviceSpec.NETDEV_SOCKET_PID, d.get(0).pid);
+        assertEquals("127.0.0.1:1234", d.get(0).properties.get("udp"));
+        assertEquals("127.0.0.1:1235", d.get(0).properties.get("localaddr"));
+        assertEquals("on", d.get(1).properties.get("readonly"));
+        assertTrue(d.get(1).readOnly());
+        assertFalse(d.get(1).properties.containsKey("cache"));
+        assertEquals("b.img", d.get(2).image());
+        assertEquals(DeviceSpec.NET_PID, d.get(3).pid);
+        assertEquals("0xef602400", d.get(3).properties.get("base"));
+        assertEquals("22", d.get(3).properties.get("interrupt"));
+        assertFalse(d.get(3).properties.containsKey("mac"));
+        assertEquals("c,d.img", d.get(4).image()); // ",," is QEMU's escaped comma
+        assertEquals("xyz", d.get(4).properties.get("serial"));
+        assertEquals("0xef602600", d.get(4).properties.get("base"));
+        assertEquals("23", d.get(4).properties.get("interrupt"));
+    }
+
+    @Test
+    void badVirtioOptionsAreRejectedClearly() {
+        assertTrue(usage("drive", "file=d.img,if=ide").contains("if=ide is not supported"));
+        assertTrue(usage("drive", "file=d.img,format=qcow2").contains("format=qcow2 is not supported"));
+        assertTrue(usage("drive", "if=virtio").contains("needs file=IMAGE"));
+        assertTrue(usage("drive", "file=d.img,readonly=maybe").contains("expected on or off"));
+        assertTrue(usage("drive", "file=d.img,bogus=1").contains("unknown property 'bogus'"));
+        assertTrue(usage("drive", "file=d.img,if=none").contains("if=none needs id"));
+        assertTrue(usage("drive", "file=d.img,if=none,id=d0").contains("not used by any -device virtio-blk"));
+        assertTrue(usage("netdev", "user,id=n0").contains("netdev 'n0' has no device"));
+        assertTrue(usage("netdev", "tap,id=n0").contains("unknown type 'tap'"));
+        assertTrue(usage("netdev", "user").contains("needs id=ID"));
+        assertTrue(usage("netdev", "user,id=n(0").contains("must start with a letter"));
+        assertTrue(usage("netdev", "user,id=n0,hostfwd=bogus", "device", "virtio-net,netdev=n0")
+                .contains("hostfwd=bogus is not tcp:"));
+        assertTrue(usage("netdev", "socket,id=s,udp=x").contains("needs udp=HOST:PORT and localaddr"));
+        assertTrue(usage("netdev", "socket,id=s,udp=h:1,localaddr=h:x").contains("expected HOST:PORT"));
+        assertTrue(usage("netdev", "user,id=n0", "netdev", "user,id=n0").contains("duplicate netdev id"));
+        assertTrue(usage("device", "virtio-net,netdev=n9").contains("no -netdev with id 'n9'"));
+        assertTrue(usage("device", "virtio-net").contains("needs netdev=ID"));
+        assertTrue(usage("netdev", "user,id=n0", "device", "virtio-net,netdev=n0,mac=01:00:00:00:00:01")
+                .contains("multicast"));
+        assertTrue(usage("netdev", "user,id=n0", "device", "virtio-net,netdev=n0,mac=zz").contains("six hex octets"));
+        assertTrue(usage("netdev", "user,id=n0", "device", "virtio-net,netdev=n0", "device", "virtio-net,netdev=n0")
+                .contains("already used"));
+        assertTrue(usage("device", "e1000,netdev=n0").contains("unknown device 'e1000'"));
+        assertTrue(usage("device", "virtio-blk,drive=x").contains("no unused -drive if=none with id 'x'"));
+        assertTrue(usage("M", "none", "drive", "file=d.img").contains("-M none"));
+    }
+
+    @Test
+    void noVirtioOptionsMeansNoDevices() throws Exception {
+        assertTrue(VmOptions.parse(opts("M", "bamboo")).devices().isEmpty());
+        assertTrue(VmOptions.parse(opts("M", "none")).noMachine);
     }
 
     @Test
