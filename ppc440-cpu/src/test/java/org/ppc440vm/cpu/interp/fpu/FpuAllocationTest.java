@@ -1,6 +1,6 @@
 package org.ppc440vm.cpu.interp.fpu;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.management.ManagementFactory;
@@ -43,7 +43,10 @@ class FpuAllocationTest {
         long before = threads.getCurrentThreadAllocatedBytes();
         run(s, insns, operands, 50_000);
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-        assertEquals(0, allocated, "bytes allocated by " + 50_000 * insns.length + " executions");
+        // What matters is allocation per instruction: one allocating path would cost at least 16 bytes per call, i.e.
+        // tens of megabytes here. A few bytes once (a JIT tier change or deoptimization under CI load) are not that.
+        int executions = 50_000 * insns.length;
+        assertTrue(allocated < 4096, allocated + " bytes allocated by " + executions + " executions");
     }
 
     private static void run(CpuState s, int[] insns, long[] operands, int rounds) {
