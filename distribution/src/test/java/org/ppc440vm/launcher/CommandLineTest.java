@@ -53,4 +53,17 @@ class CommandLineTest {
             assertTrue(help.contains("ppc440vm " + s), s);
         }
     }
+
+    @Test
+    void theOptionsMapKeepsTheOrderAcrossOptions() throws Exception {
+        CommandLine c = CommandLine.parse(new String[] {"-M", "bamboo", "-drive", "file=a.img,if=virtio", "-netdev",
+                "user,id=n0", "-device", "virtio-net,netdev=n0", "-drive", "file=b.img", "-nographic", "-object",
+                "filter-dump,id=f0,netdev=n0,file=n0.pcap"});
+        java.util.Map<String, List<String>> m = Main.optionsMap(c);
+        assertEquals(List.of("M", "drive", "netdev", "device", "drive", "nographic", "object"), m.get(Main.ORDER_KEY));
+        assertEquals("@order", Main.ORDER_KEY);
+        assertEquals(List.of("file=a.img,if=virtio", "file=b.img"), m.get("drive"));
+        assertEquals(List.of("filter-dump,id=f0,netdev=n0,file=n0.pcap"), m.get("object"));
+        assertEquals(List.of(), Main.optionsMap(CommandLine.parse(new String[] {"user", "x.elf"})).get(Main.ORDER_KEY));
+    }
 }
