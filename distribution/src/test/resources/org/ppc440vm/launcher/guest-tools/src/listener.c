@@ -1,6 +1,8 @@
 /*
  * listener: a tiny TCP server for the hostfwd test. It listens on the port given as argv[1] (default 7777), and for
  * each of at most argv[2] (default 1) connections reads one line and answers "guest got: <line>", then exits.
+ * With argv[3] = "sink" it instead reads each connection to its end and answers "guest got N bytes" (a TCP
+ * throughput probe for tools/net-bench.py).
  * Built static for the guest: powerpc-linux-gnu-gcc -static -O2 -mcpu=440fp (see build.sh).
  */
 #include <arpa/inet.h>
@@ -32,6 +34,17 @@ int main(int argc, char **argv)
 		char line[256], reply[300];
 		int c = accept(s, NULL, NULL), n = 0;
 		if (c < 0) { perror("accept"); return 1; }
+		if (argc > 3 && strcmp(argv[3], "sink") == 0) {
+			static char big[65536];
+			long long total = 0;
+			ssize_t r;
+			while ((r = read(c, big, sizeof big)) > 0)
+				total += r;
+			snprintf(reply, sizeof reply, "guest got %lld bytes\n", total);
+			if (write(c, reply, strlen(reply)) < 0) perror("write");
+			close(c);
+			continue;
+		}
 		while (n < (int)sizeof line - 1) {
 			ssize_t r = read(c, line + n, 1);
 			if (r <= 0 || line[n] == '\n') break;
