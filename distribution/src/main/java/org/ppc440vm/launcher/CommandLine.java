@@ -45,6 +45,7 @@ final class CommandLine {
             new Option("drive", "file=IMG,if=virtio,format=raw[,readonly=on]", true, "a virtio-blk disk"),
             new Option("netdev", "user,id=ID[,hostfwd=...]|socket,id=ID,udp=H:P,localaddr=H:P", true, "a network backend"),
             new Option("device", "virtio-net,netdev=ID[,mac=52:54:00:...]", true, "a device"),
+            new Option("object", "filter-dump,id=ID,netdev=NETDEV,file=F.pcap", true, "record a netdev's frames"),
             new Option("nographic", null, false, "no display: the console is on stdio (always so here)"),
             new Option("serial", "stdio|tcp:HOST:PORT", false, "where the guest's UART0 goes (default stdio)"),
             new Option("monitor", "stdio|none", false, "the runtime's Gogo shell: stdio gives it the terminal"),
@@ -65,6 +66,8 @@ final class CommandLine {
 
     /** Parsed options: key without dash → values in order. Flags map to an empty-string value. */
     final Map<String, List<String>> options = new LinkedHashMap<>();
+    /** Option names in command-line order, one per occurrence (the map above loses the order across options). */
+    final List<String> order = new ArrayList<>();
     String subcommand;
     final List<String> subcommandArgs = new ArrayList<>();
     boolean help;
@@ -110,6 +113,7 @@ final class CommandLine {
                 throw new UsageException("option '-" + o.name + "' given twice");
             }
             values.add(value);
+            c.order.add(o.name);
         }
         return c;
     }

@@ -41,6 +41,7 @@ public final class Main {
     static final String ROLE = "ppc440vm.launch.role";
     static final String SUBCOMMAND_KEY = "@subcommand";
     static final String ARGS_KEY = "@args";
+    static final String ORDER_KEY = "@order";
 
     private Main() {
     }
@@ -182,8 +183,9 @@ public final class Main {
         return exit.get();
     }
 
-    private static Map<String, List<String>> optionsMap(CommandLine cl) {
+    static Map<String, List<String>> optionsMap(CommandLine cl) {
         Map<String, List<String>> m = new HashMap<>(cl.options);
+        m.put(ORDER_KEY, List.copyOf(cl.order));
         if (cl.subcommand != null) {
             m.put(SUBCOMMAND_KEY, List.of(cl.subcommand));
             m.put(ARGS_KEY, List.copyOf(cl.subcommandArgs));

@@ -11,8 +11,12 @@ import java.util.Set;
  * Reads QEMU's {@code -drive}, {@code -netdev} and {@code -device} options into {@link DeviceSpec}s and gives each
  * virtio device its virtio-mmio window: the first at {@value #FIRST_WINDOW_HEX} on UIC0 source {@value #FIRST_IRQ},
  * each next one {@value #WINDOW_STEP_HEX} bytes higher on the next source. The guest's device tree is generated from
- * the devices present, so any count works. Drives with {@code if=virtio} come first (in command-line order), then the
- * {@code -device}s (the launcher's option map keeps the order within one option, not across options).
+ * the devices present, so any count works. Windows go in command-line order of the {@code -drive if=virtio} and
+ * {@code -device} options (as QEMU creates devices), read from the launcher's {@code @order} key; without it (the
+ * option map alone keeps the order within one option, not across options) the drives come first, then the devices.
+ *
+ * <p>{@code -object filter-dump,id=ID,netdev=NETDEV,file=F.pcap} adds the property {@code dump} (the file's absolute
+ * path) to that netdev's configuration; the user-mode backend records its frames there.
  */
 final class DeviceOptions {
     static final long FIRST_WINDOW = 0xEF602000L;
@@ -29,6 +33,16 @@ final class DeviceOptions {
     /** The backends first (devices look them up by id), then the virtio devices in window order. */
     static List<DeviceSpec> parse(List<String> drives, List<String> netdevs, List<String> devices)
             throws UsageException {
+        return parse(drives, netdevs, devices, null, null);
+    }
+
+    /**
+     * As {@link #parse(List, List, List)}, with the {@code -object}s and the command line's option order (the
+     * launcher's {@code @order}: option names, one per occurrence; null for drives-then-devices).
+     */
+    static List<DeviceSpec> parse(List<String> drives, List<String> netdevs, List<String> devices, List<String> objects,
+            List<String> order) throws UsageException {
+        Map<String, String[]> dumps = filterDumps(nonNull(objects));
         List<DeviceSpec> backends = new ArrayList<>();
         Map<String, String> netdevOption = new LinkedHashMap<>();
         for (String n : nonNull(netdevs)) {
@@ -38,14 +52,33 @@ final class DeviceOptions {
                 throw new UsageException("-netdev " + n + ": duplicate netdev id '" + id + "'");
             }
             netdevOption.put(id, "-netdev " + n);
+            String[] dump = dumps.get(id);
+            if (dump != null) {
+                if (!DeviceSpec.NETDEV_USER_PID.equals(b.pid)) {
+                    throw new UsageException(dump[1] + ": filter-dump is supported for -netdev user only ('" + id
+                            + "' is " + b.option + ")");
+                }
+                Map<String, Object> props = new LinkedHashMap<>(b.properties);
+                props.put("dump", dump[0]);
+                b = new DeviceSpec(b.pid, b.option, props, -1, -1);
+            }
             backends.add(b);
         }
+        for (Map.Entry<String, String[]> e : dumps.entrySet()) {
+            if (!netdevOption.containsKey(e.getKey())) {
+                throw new UsageException(e.getValue()[1] + ": there is no -netdev with id '" + e.getKey() + "'");
+            }
+        }
+        int[] drivePlace = places(order, "drive", nonNull(drives).size(), 0);
+        int[] devicePlace = places(order, "device", nonNull(devices).size(), nonNull(drives).size());
 
-        // Pending windowed devices: pid, option, properties.
+        // Pending windowed devices: pid, option, properties, place on the command line.
         List<Object[]> windowed = new ArrayList<>();
         Map<String, Map<String, Object>> unattachedDrives = new LinkedHashMap<>();
         Set<String> driveIds = new LinkedHashSet<>();
+        int driveIndex = -1;
         for (String d : nonNull(drives)) {
+            driveIndex++;
             Map<String, String> kv = keyValues("-drive", d, "file");
             Map<String, Object> props = new LinkedHashMap<>();
             String file = kv.remove("file");
@@ -87,12 +120,14 @@ final class DeviceOptions {
                 props.put("_option", "-drive " + d);
                 unattachedDrives.put(id, props);
             } else {
-                windowed.add(new Object[] {DeviceSpec.BLK_PID, "-drive " + d, props});
+                windowed.add(new Object[] {DeviceSpec.BLK_PID, "-drive " + d, props, drivePlace[driveIndex]});
             }
         }
 
         Set<String> usedNetdevs = new LinkedHashSet<>();
+        int deviceIndex = -1;
         for (String dev : nonNull(devices)) {
+            deviceIndex++;
             Map<String, String> kv = keyValues("-device", dev, "driver");
             String driver = kv.remove("driver");
             kv.remove("id");
@@ -117,7 +152,7 @@ final class DeviceOptions {
                         props.put("mac", mac);
                     }
                     rejectRest("-device " + dev, kv, "netdev, mac, id");
-                    windowed.add(new Object[] {DeviceSpec.NET_PID, "-device " + dev, props});
+                    windowed.add(new Object[] {DeviceSpec.NET_PID, "-device " + dev, props, devicePlace[deviceIndex]});
                     break;
                 }
                 case "virtio-blk": case "virtio-blk-device": {
@@ -136,7 +171,8 @@ final class DeviceOptions {
                         props.put("serial", serial);
                     }
                     rejectRest("-device " + dev, kv, "drive, serial, id");
-                    windowed.add(new Object[] {DeviceSpec.BLK_PID, option + " (-device " + dev + ")", props});
+                    windowed.add(new Object[] {DeviceSpec.BLK_PID, option + " (-device " + dev + ")", props,
+                            devicePlace[deviceIndex]});
                     break;
                 }
                 default:
@@ -159,6 +195,8 @@ final class DeviceOptions {
                     + "-" + LAST_IRQ + " allow " + (LAST_IRQ - FIRST_IRQ + 1));
         }
 
+        // Stable: equal places (never with a consistent order) keep their parse order.
+        windowed.sort(java.util.Comparator.comparingInt(w -> (Integer) w[3]));
         List<DeviceSpec> out = new ArrayList<>(backends);
         for (int i = 0; i < windowed.size(); i++) {
             Object[] w = windowed.get(i);
@@ -167,6 +205,75 @@ final class DeviceOptions {
             out.add(new DeviceSpec((String) w[0], (String) w[1], props, FIRST_WINDOW + i * WINDOW_STEP, FIRST_IRQ + i));
         }
         return out;
+    }
+
+    /**
+     * Where each of the {@code count} occurrences of option {@code name} stands on the command line: its index in
+     * {@code order}, or, without a usable order (absent, or not matching the option's count), {@code offset} + its
+     * index among its own option.
+     */
+    static int[] places(List<String> order, String name, int count, int offset) {
+        int[] out = new int[count];
+        int found = 0;
+        if (order != null) {
+            for (int i = 0; i < order.size(); i++) {
+                if (name.equals(order.get(i))) {
+                    if (found == count) {
+                        found = -1; // more occurrences than values: not this command line's order
+                        break;
+                    }
+                    out[found++] = i;
+                }
+            }
+        }
+        if (order == null || found != count) {
+            for (int i = 0; i < count; i++) {
+                out[i] = offset + i;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * QEMU's {@code -object filter-dump,id=ID,netdev=NETDEV,file=F.pcap}, the only object type here: netdev id →
+     * {absolute dump file, option text}.
+     */
+    private static Map<String, String[]> filterDumps(List<String> objects) throws UsageException {
+        Map<String, String[]> dumps = new LinkedHashMap<>();
+        Set<String> ids = new LinkedHashSet<>();
+        for (String spec : objects) {
+            String option = "-object " + spec;
+            Map<String, String> kv = keyValues("-object", spec, "qom-type");
+            String type = kv.remove("qom-type");
+            if (!"filter-dump".equals(type)) {
+                throw new UsageException(option + ": unknown object type '" + (type == null ? "" : type)
+                        + "' (supported: filter-dump)");
+            }
+            String id = kv.remove("id");
+            if (id == null || id.isEmpty()) {
+                throw new UsageException(option + ": needs id=ID");
+            }
+            checkId(option, id);
+            if (!ids.add(id)) {
+                throw new UsageException(option + ": duplicate object id '" + id + "'");
+            }
+            String netdev = kv.remove("netdev");
+            if (netdev == null || netdev.isEmpty()) {
+                throw new UsageException(option + ": needs netdev=ID (a -netdev's id)");
+            }
+            String file = kv.remove("file");
+            if (file == null || file.isEmpty()) {
+                throw new UsageException(option + ": needs file=F.pcap");
+            }
+            rejectRest(option, kv, "id, netdev, file");
+            if (dumps.containsKey(netdev)) {
+                throw new UsageException(option + ": netdev '" + netdev + "' is already dumped by "
+                        + dumps.get(netdev)[1]);
+            }
+            // Absolute: the backend opens it from its own component, whatever its working directory.
+            dumps.put(netdev, new String[] {java.nio.file.Paths.get(file).toAbsolutePath().toString(), option});
+        }
+        return dumps;
     }
 
     private static DeviceSpec netdev(String spec) throws UsageException {

@@ -3,6 +3,8 @@ package org.ppc440vm.board.vm;
 import java.util.List;
 import java.util.Map;
 
+import org.ppc440vm.api.launch.LaunchContract;
+
 /**
  * The board's reading of the launcher's command line (QEMU's options where QEMU has one). Validation happens here,
  * before anything is loaded, so that a bad command line fails at once with status 2.
@@ -45,9 +47,10 @@ public final class VmOptions {
         if (machine != null) {
             o.parseMachine(machine);
         }
-        o.devices = DeviceOptions.parse(options.get("drive"), options.get("netdev"), options.get("device"));
+        o.devices = DeviceOptions.parse(options.get("drive"), options.get("netdev"), options.get("device"),
+                options.get("object"), options.get(LaunchContract.ORDER_KEY));
         if (o.noMachine && !o.devices.isEmpty()) {
-            throw new UsageException("-M none has no bus for -drive, -netdev or -device");
+            throw new UsageException("-M none has no bus for -drive, -netdev, -device or -object");
         }
         String m = one(options, "m");
         if (m != null) {
