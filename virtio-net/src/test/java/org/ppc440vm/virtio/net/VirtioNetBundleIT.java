@@ -114,7 +114,7 @@ public class VirtioNetBundleIT {
     @Test
     public void theBundlesAreActiveAndExportNothing() {
         BundleChecks.assertActiveAndExports(context, "org.ppc440vm.virtio-net", Map.of());
-        BundleChecks.assertActiveAndExports(context, "org.ppc440vm.netdev-user", Map.of());
+        BundleChecks.assertActiveAndExports(context, "org.ppc440vm.netdev-user", Map.of("org.ppc440vm.netdev.pcap", "1.0.0"));
         BundleChecks.assertActiveAndExports(context, "org.ppc440vm.netdev-socket", Map.of());
     }
 

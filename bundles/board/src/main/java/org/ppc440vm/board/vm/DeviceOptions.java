@@ -54,10 +54,6 @@ final class DeviceOptions {
             netdevOption.put(id, "-netdev " + n);
             String[] dump = dumps.get(id);
             if (dump != null) {
-                if (!DeviceSpec.NETDEV_USER_PID.equals(b.pid)) {
-                    throw new UsageException(dump[1] + ": filter-dump is supported for -netdev user only ('" + id
-                            + "' is " + b.option + ")");
-                }
                 Map<String, Object> props = new LinkedHashMap<>(b.properties);
                 props.put("dump", dump[0]);
                 b = new DeviceSpec(b.pid, b.option, props, -1, -1);

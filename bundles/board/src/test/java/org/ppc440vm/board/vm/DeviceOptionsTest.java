@@ -96,15 +96,22 @@ class DeviceOptionsTest {
     }
 
     @Test
+    void filterDumpAlsoRecordsASocketNetdev() throws Exception {
+        List<DeviceSpec> specs = VmOptions.parse(commandLine("netdev",
+                "socket,id=s0,udp=127.0.0.1:5000,localaddr=127.0.0.1:5001", "device", "virtio-net,netdev=s0", "object",
+                "filter-dump,id=f0,netdev=s0,file=s0.pcap")).devices();
+        DeviceSpec s0 = specs.get(0);
+        assertEquals(DeviceSpec.NETDEV_SOCKET_PID, s0.pid);
+        assertEquals(Paths.get("s0.pcap").toAbsolutePath().toString(), s0.properties.get("dump"));
+    }
+
+    @Test
     void filterDumpErrorsNameTheProblem() {
         String net = "virtio-net,netdev=n0";
         assertTrue(usage("netdev", "user,id=n0", "device", net, "object", "filter-mirror,id=f0,netdev=n0")
                 .contains("unknown object type 'filter-mirror'"));
         assertTrue(usage("netdev", "user,id=n0", "device", net, "object", "filter-dump,id=f0,netdev=n9,file=x.pcap")
                 .contains("there is no -netdev with id 'n9'"));
-        assertTrue(usage("netdev", "socket,id=n0,udp=127.0.0.1:5000,localaddr=127.0.0.1:5001", "device", net,
-                "object", "filter-dump,id=f0,netdev=n0,file=x.pcap")
-                .contains("filter-dump is supported for -netdev user only"));
         assertTrue(usage("netdev", "user,id=n0", "device", net, "object", "filter-dump,id=f0,netdev=n0")
                 .contains("needs file="));
         assertTrue(usage("netdev", "user,id=n0", "device", net, "object", "filter-dump,netdev=n0,file=x.pcap")

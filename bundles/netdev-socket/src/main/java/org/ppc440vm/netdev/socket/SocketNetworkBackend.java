@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
+import java.nio.file.Paths;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Map;
@@ -18,6 +19,7 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.ppc440vm.api.net.FrameReceiver;
 import org.ppc440vm.api.net.NetworkBackend;
+import org.ppc440vm.netdev.pcap.FrameDump;
 
 /**
  * {@code -netdev socket,id=ID,udp=HOST:PORT,localaddr=HOST:PORT}: one {@link UdpTunnel} per factory configuration
@@ -39,6 +41,11 @@ public final class SocketNetworkBackend implements NetworkBackend {
     private String id;
     private UdpTunnel tunnel;
     private ServiceRegistration<NetworkBackend> registration;
+    /** The filter-dump capture ({@code dump} = a pcap file), or null. */
+    private volatile FrameDump dump;
+    /** The attached receiver as the tunnel sees it (wrapped when dumping), for {@link #detach}. */
+    private FrameReceiver attached;
+    private FrameReceiver attachedWrapper;
 
     @Activate
     void activate(BundleContext context, Map<String, Object> config) throws IOException {
@@ -58,8 +65,17 @@ public final class SocketNetworkBackend implements NetworkBackend {
         if (peer.getPort() == 0) {
             throw new IllegalArgumentException("-netdev socket,id=" + id + ": udp= needs a port");
         }
+        Object file = config.get("dump");
+        if (file != null && !String.valueOf(file).isBlank()) {
+            dump = new FrameDump(id, Paths.get(String.valueOf(file).trim()));
+        }
         tunnel = new UdpTunnel(id, local, peer);
-        tunnel.start();
+        try {
+            tunnel.start();
+        } catch (IOException | RuntimeException e) {
+            closeDump();
+            throw e;
+        }
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(ID_PROPERTY, id);
         props.put(TYPE_PROPERTY, TYPE);
@@ -77,6 +93,15 @@ public final class SocketNetworkBackend implements NetworkBackend {
             registration = null;
         }
         tunnel.stop();
+        closeDump(); // after the tunnel: no frame arrives any more
+    }
+
+    private void closeDump() {
+        FrameDump d = dump;
+        dump = null;
+        if (d != null) {
+            d.close();
+        }
     }
 
     /** A required HOST:PORT property; HOST is an IPv4 literal or localhost (never looked up). */
@@ -135,17 +160,31 @@ public final class SocketNetworkBackend implements NetworkBackend {
 
     @Override
     public boolean send(ByteBuffer frame) {
+        FrameDump d = dump;
+        if (d != null) {
+            d.record(frame); // what the guest sent, whether or not the tunnel then takes it
+        }
         return tunnel.send(frame);
     }
 
     @Override
-    public void attach(FrameReceiver receiver) {
-        tunnel.attach(receiver);
+    public synchronized void attach(FrameReceiver receiver) {
+        FrameDump d = dump;
+        FrameReceiver r = d != null ? d.wrap(receiver) : receiver;
+        attached = receiver;
+        attachedWrapper = r;
+        tunnel.attach(r);
     }
 
     @Override
-    public void detach(FrameReceiver receiver) {
-        tunnel.detach(receiver);
+    public synchronized void detach(FrameReceiver receiver) {
+        if (receiver == attached) {
+            tunnel.detach(attachedWrapper);
+            attached = null;
+            attachedWrapper = null;
+        } else {
+            tunnel.detach(receiver);
+        }
     }
 
     @Override

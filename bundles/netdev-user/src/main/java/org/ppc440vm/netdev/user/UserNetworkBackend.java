@@ -19,6 +19,7 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.ppc440vm.api.net.FrameReceiver;
 import org.ppc440vm.api.net.NetworkBackend;
+import org.ppc440vm.netdev.pcap.FrameDump;
 
 /**
  * {@code -netdev user,id=ID[,hostfwd=tcp:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT]...}: one {@link UserStack} per
@@ -41,8 +42,7 @@ public final class UserNetworkBackend implements NetworkBackend {
     private UserStack stack;
     private ServiceRegistration<NetworkBackend> registration;
     /** The filter-dump capture, or null. */
-    private volatile PcapWriter dump;
-    private String dumpFile;
+    private volatile FrameDump dump;
     /** The attached receiver as the stack sees it (wrapped when dumping), for {@link #detach}. */
     private FrameReceiver attached;
     private FrameReceiver attachedWrapper;
@@ -65,8 +65,7 @@ public final class UserNetworkBackend implements NetworkBackend {
         }
         Object file = config.get("dump");
         if (file != null && !String.valueOf(file).isBlank()) {
-            dumpFile = String.valueOf(file).trim();
-            dump = new PcapWriter(Paths.get(dumpFile));
+            dump = new FrameDump(id, Paths.get(String.valueOf(file).trim()));
         }
         stack = new UserStack(id, forwards);
         try {
@@ -84,33 +83,10 @@ public final class UserNetworkBackend implements NetworkBackend {
     }
 
     private void closeDump() {
-        PcapWriter d = dump;
+        FrameDump d = dump;
         dump = null;
         if (d != null) {
-            try {
-                d.close();
-            } catch (IOException e) {
-                System.err.println("netdev " + id + ": filter-dump " + dumpFile + ": " + e.getMessage());
-            }
-        }
-    }
-
-    /** Appends one frame to the dump; a failing dump is reported once and dropped, never breaking the network. */
-    private void record(ByteBuffer frame) {
-        PcapWriter d = dump;
-        if (d == null) {
-            return;
-        }
-        try {
-            d.append(frame);
-        } catch (IOException e) {
-            dump = null;
-            System.err.println("netdev " + id + ": filter-dump " + dumpFile + " stopped: " + e.getMessage());
-            try {
-                d.close();
-            } catch (IOException ignored) {
-                // already reported the failure
-            }
+            d.close();
         }
     }
 
@@ -164,21 +140,23 @@ public final class UserNetworkBackend implements NetworkBackend {
 
     @Override
     public boolean send(ByteBuffer frame) {
-        if (dump == null) {
+        FrameDump d = dump;
+        if (d == null) {
             return stack.send(frame);
         }
         // Recorded before the stack sees it, as a filter in front of the netdev would: the stack answers on its own
         // thread and could otherwise deliver (and record) the reply first. A frame the stack then drops was still
         // sent by the guest.
-        record(frame);
+        d.record(frame);
         return stack.send(frame);
     }
 
     @Override
     public synchronized void attach(FrameReceiver receiver) {
         FrameReceiver r = receiver;
-        if (dump != null) {
-            r = new DumpingReceiver(receiver);
+        FrameDump d = dump;
+        if (d != null) {
+            r = d.wrap(receiver);
         }
         attached = receiver;
         attachedWrapper = r;
@@ -214,37 +192,5 @@ public final class UserNetworkBackend implements NetworkBackend {
     @Override
     public Map<String, Long> counters() {
         return stack.counters();
-    }
-
-    /**
-     * Records each frame for the guest before offering it, so the record precedes anything the guest sends in
-     * answer (the guest may answer on its vCPU thread before {@code receive} returns). A refused frame is offered
-     * again later, unchanged: the copy of the last refused frame tells that retry apart, so it is recorded once.
-     * The stack offers frames from its one thread, so the retry state needs no lock.
-     */
-    private final class DumpingReceiver implements FrameReceiver {
-        private final FrameReceiver guest;
-        private byte[] refusedAndRecorded;
-
-        DumpingReceiver(FrameReceiver guest) {
-            this.guest = guest;
-        }
-
-        @Override
-        public boolean receive(ByteBuffer frame) {
-            boolean retry = refusedAndRecorded != null && frame.equals(ByteBuffer.wrap(refusedAndRecorded));
-            if (!retry) {
-                record(frame);
-            }
-            ByteBuffer offered = frame.duplicate();
-            boolean taken = guest.receive(frame);
-            if (taken) {
-                refusedAndRecorded = null;
-            } else if (!retry) {
-                refusedAndRecorded = new byte[offered.remaining()];
-                offered.get(refusedAndRecorded);
-            }
-            return taken;
-        }
     }
 }

@@ -8,6 +8,7 @@ import static org.ppc440vm.netdev.user.FakeGuest.IP;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import org.ppc440vm.netdev.pcap.PcapWriterTest;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -49,7 +49,7 @@ public class NetdevSocketBundleIT {
 
     @Configuration
     public Option[] config() {
-        return PaxOptions.bundleUnderTest();
+        return PaxOptions.bundleUnderTest("bundles/netdev-user"); // filter-dump comes from the user backend
     }
 
     @Test

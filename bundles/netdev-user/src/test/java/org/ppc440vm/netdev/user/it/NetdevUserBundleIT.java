@@ -52,7 +52,7 @@ public class NetdevUserBundleIT {
 
     @Test
     public void activeAndExportsNothing() {
-        BundleChecks.assertActiveAndExports(context, "org.ppc440vm.netdev-user", Map.of());
+        BundleChecks.assertActiveAndExports(context, "org.ppc440vm.netdev-user", Map.of("org.ppc440vm.netdev.pcap", "1.0.0"));
     }
 
     private Collection<ServiceReference<NetworkBackend>> backends(String id) throws Exception {

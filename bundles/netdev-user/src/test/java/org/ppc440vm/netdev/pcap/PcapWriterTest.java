@@ -1,4 +1,4 @@
-package org.ppc440vm.netdev.user;
+package org.ppc440vm.netdev.pcap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,18 +11,18 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-class PcapWriterTest {
+public class PcapWriterTest {
 
     /** One parsed record: seconds, microseconds, original length and the stored bytes. */
-    static final class Record {
-        long seconds;
-        int micros;
-        int originalLength;
-        byte[] data;
+    public static final class Record {
+        public long seconds;
+        public int micros;
+        public int originalLength;
+        public byte[] data;
     }
 
     /** Reads a big-endian classic pcap file back, checking its global header. */
-    static List<Record> parse(byte[] file) {
+    public static List<Record> parse(byte[] file) {
         ByteBuffer b = ByteBuffer.wrap(file);
         assertEquals(0xa1b2c3d4, b.getInt(), "magic, big-endian");
         assertEquals(2, b.getShort());

@@ -1,4 +1,4 @@
-package org.ppc440vm.netdev.user;
+package org.ppc440vm.netdev.pcap;
 
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
@@ -19,7 +19,7 @@ import java.time.Instant;
  * <p>Appends are synchronized (the guest's sends and the stack's deliveries come from different threads) and
  * buffered; {@link #close()} flushes.
  */
-final class PcapWriter implements Closeable {
+public final class PcapWriter implements Closeable {
     static final int MAGIC = 0xa1b2c3d4;
     static final int SNAPLEN = 65535;
     static final int LINKTYPE_ETHERNET = 1;
@@ -32,7 +32,7 @@ final class PcapWriter implements Closeable {
     private boolean closed;
 
     /** Creates (or truncates) {@code file} and writes the global header. */
-    PcapWriter(Path file) throws IOException {
+    public PcapWriter(Path file) throws IOException {
         this(Files.newOutputStream(file));
     }
 
@@ -45,7 +45,7 @@ final class PcapWriter implements Closeable {
     }
 
     /** Records the frame's remaining bytes (its position is left as it was), stamped with the current time. */
-    void append(ByteBuffer frame) throws IOException {
+    public void append(ByteBuffer frame) throws IOException {
         Instant now = Instant.now();
         append(frame, now.getEpochSecond(), now.getNano() / 1000);
     }
