@@ -103,7 +103,7 @@ final class DeviceOptions {
                 throw new UsageException("-drive " + d + ": duplicate drive id '" + id + "'");
             }
             String ro = kv.remove("readonly");
-            props.put("readonly", ro == null ? "off" : onOff("-drive " + d + ": readonly", ro) ? "on" : "off");
+            props.put("readonly", ro == null ? "off" : VmOptions.onOff("-drive " + d + ": readonly", ro) ? "on" : "off");
             String serial = kv.remove("serial");
             if (serial != null) {
                 props.put("serial", serial);
@@ -386,16 +386,6 @@ final class DeviceOptions {
         }
     }
 
-    private static boolean onOff(String what, String v) throws UsageException {
-        switch (v) {
-            case "on": case "yes": case "true":
-                return true;
-            case "off": case "no": case "false":
-                return false;
-            default:
-                throw new UsageException(what + "=" + v + ": expected on or off");
-        }
-    }
 
     /** QEMU's identifier rule (a letter, then letters, digits, '-', '.', '_'); it also keeps ids filter-safe. */
     private static void checkId(String what, String id) throws UsageException {

@@ -142,7 +142,8 @@ public final class VmOptions {
         }
     }
 
-    private static boolean onOff(String what, String v) throws UsageException {
+    /** QEMU's on/off switches (also yes/no, true/false). */
+    static boolean onOff(String what, String v) throws UsageException {
         switch (v) {
             case "on": case "yes": case "true":
                 return true;

@@ -43,9 +43,6 @@ public final class SocketNetworkBackend implements NetworkBackend {
     private ServiceRegistration<NetworkBackend> registration;
     /** The filter-dump capture ({@code dump} = a pcap file), or null. */
     private volatile FrameDump dump;
-    /** The attached receiver as the tunnel sees it (wrapped when dumping), for {@link #detach}. */
-    private FrameReceiver attached;
-    private FrameReceiver attachedWrapper;
 
     @Activate
     void activate(BundleContext context, Map<String, Object> config) throws IOException {
@@ -96,9 +93,9 @@ public final class SocketNetworkBackend implements NetworkBackend {
         closeDump(); // after the tunnel: no frame arrives any more
     }
 
+    /** Completes the file; the closed dump stays, recording nothing, so a late detach still finds its wrapper. */
     private void closeDump() {
         FrameDump d = dump;
-        dump = null;
         if (d != null) {
             d.close();
         }
@@ -168,23 +165,15 @@ public final class SocketNetworkBackend implements NetworkBackend {
     }
 
     @Override
-    public synchronized void attach(FrameReceiver receiver) {
+    public void attach(FrameReceiver receiver) {
         FrameDump d = dump;
-        FrameReceiver r = d != null ? d.wrap(receiver) : receiver;
-        attached = receiver;
-        attachedWrapper = r;
-        tunnel.attach(r);
+        tunnel.attach(d != null ? d.wrap(receiver) : receiver);
     }
 
     @Override
-    public synchronized void detach(FrameReceiver receiver) {
-        if (receiver == attached) {
-            tunnel.detach(attachedWrapper);
-            attached = null;
-            attachedWrapper = null;
-        } else {
-            tunnel.detach(receiver);
-        }
+    public void detach(FrameReceiver receiver) {
+        FrameDump d = dump;
+        tunnel.detach(d != null ? d.wrapped(receiver) : receiver);
     }
 
     @Override

@@ -15,6 +15,9 @@ public final class FrameDump {
     private final String netdev;
     private final Path file;
     private volatile PcapWriter writer;
+    /** The guest's receiver last wrapped, and its wrapper: what {@link #wrapped} answers for a detach. */
+    private FrameReceiver guest;
+    private FrameReceiver wrapper;
 
     public FrameDump(String netdev, Path file) throws IOException {
         this.netdev = netdev;
@@ -42,8 +45,15 @@ public final class FrameDump {
     }
 
     /** The receiver to hand the backend instead of the guest's: it records each frame before offering it. */
-    public FrameReceiver wrap(FrameReceiver guest) {
-        return new DumpingReceiver(guest);
+    public synchronized FrameReceiver wrap(FrameReceiver receiver) {
+        guest = receiver;
+        wrapper = new DumpingReceiver(receiver);
+        return wrapper;
+    }
+
+    /** What the backend holds for {@code receiver}: its wrapper if it was the last one wrapped, else itself. */
+    public synchronized FrameReceiver wrapped(FrameReceiver receiver) {
+        return receiver == guest ? wrapper : receiver;
     }
 
     /** Completes the file; call after the backend stopped delivering frames. */

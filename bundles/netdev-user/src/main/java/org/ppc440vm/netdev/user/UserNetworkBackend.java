@@ -43,9 +43,6 @@ public final class UserNetworkBackend implements NetworkBackend {
     private ServiceRegistration<NetworkBackend> registration;
     /** The filter-dump capture, or null. */
     private volatile FrameDump dump;
-    /** The attached receiver as the stack sees it (wrapped when dumping), for {@link #detach}. */
-    private FrameReceiver attached;
-    private FrameReceiver attachedWrapper;
 
     @Activate
     void activate(BundleContext context, Map<String, Object> config) throws IOException {
@@ -82,9 +79,9 @@ public final class UserNetworkBackend implements NetworkBackend {
         closeDump();
     }
 
+    /** Completes the file; the closed dump stays, recording nothing, so a late detach still finds its wrapper. */
     private void closeDump() {
         FrameDump d = dump;
-        dump = null;
         if (d != null) {
             d.close();
         }
@@ -152,26 +149,15 @@ public final class UserNetworkBackend implements NetworkBackend {
     }
 
     @Override
-    public synchronized void attach(FrameReceiver receiver) {
-        FrameReceiver r = receiver;
+    public void attach(FrameReceiver receiver) {
         FrameDump d = dump;
-        if (d != null) {
-            r = d.wrap(receiver);
-        }
-        attached = receiver;
-        attachedWrapper = r;
-        stack.attach(r);
+        stack.attach(d != null ? d.wrap(receiver) : receiver);
     }
 
     @Override
-    public synchronized void detach(FrameReceiver receiver) {
-        if (receiver == attached) {
-            stack.detach(attachedWrapper);
-            attached = null;
-            attachedWrapper = null;
-        } else {
-            stack.detach(receiver);
-        }
+    public void detach(FrameReceiver receiver) {
+        FrameDump d = dump;
+        stack.detach(d != null ? d.wrapped(receiver) : receiver);
     }
 
     @Override
