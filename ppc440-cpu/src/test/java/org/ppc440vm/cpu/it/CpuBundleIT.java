@@ -40,7 +40,7 @@ public class CpuBundleIT {
 
     @Test
     public void theApiBundleExportsItsSixVersionedContractPackages() {
-        BundleChecks.assertActiveAndExports(context, "org.ppc440vm.api", Map.of("org.ppc440vm.api.device", "1.0.0",
+        BundleChecks.assertActiveAndExports(context, "org.ppc440vm.api", Map.of("org.ppc440vm.api.device", "1.1.0",
                 "org.ppc440vm.api.exit", "1.0.0", "org.ppc440vm.api.launch", "1.0.0", "org.ppc440vm.api.memory", "1.0.0", "org.ppc440vm.api.net", "1.0.0",
                 "org.ppc440vm.api.vm", "1.0.0"));
     }

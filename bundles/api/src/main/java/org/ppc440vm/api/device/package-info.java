@@ -7,7 +7,7 @@
  * {@link org.ppc440vm.api.device.DeviceState}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.ppc440vm.api.device;
 
 import org.osgi.annotation.bundle.Export;
