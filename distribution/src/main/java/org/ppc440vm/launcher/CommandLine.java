@@ -48,7 +48,10 @@ final class CommandLine {
             new Option("object", "filter-dump,id=ID,netdev=NETDEV,file=F.pcap", true, "record a netdev's frames"),
             new Option("nographic", null, false, "no display: the console is on stdio (always so here)"),
             new Option("serial", "stdio|tcp:HOST:PORT", false, "where the guest's UART0 goes (default stdio)"),
-            new Option("monitor", "stdio|none", false, "the runtime's Gogo shell: stdio gives it the terminal"),
+            new Option("monitor", "stdio|none|tcp:127.0.0.1:PORT[,server=on,wait=off]", false,
+                    "the runtime's Gogo shell (vm:list, vm:stop, lb, ...): stdio gives it the terminal; tcp serves a"
+                    + " session per connection on a loopback port (prompt 'g! '); C-a c reaches it from the console"),
+            new Option("loadvm", "FILE", false, "start from this snapshot (vm:snapshot FILE) instead of booting"),
             new Option("no-reboot", null, false, "exit instead of rebooting when the guest resets"),
             new Option("icount", "N|auto", false, "deterministic time base driven by instructions retired"),
             new Option("stats", null, false, "print exit statistics at the end of the run (to stderr)"),
@@ -115,7 +118,53 @@ final class CommandLine {
             values.add(value);
             c.order.add(o.name);
         }
+        if (c.has("monitor")) {
+            checkMonitor(c.value("monitor"));
+        }
+        if (c.has("loadvm") && c.value("loadvm").isEmpty()) {
+            throw new UsageException("-loadvm needs a file name");
+        }
         return c;
+    }
+
+    /**
+     * {@code -monitor}: stdio, none, or a listening TCP server on a loopback address (QEMU's
+     * {@code tcp:HOST:PORT,server=on,wait=off}; the monitor is the runtime's whole shell, so never beyond loopback).
+     * The board reads the value again; this check makes a mistake fail before the framework starts.
+     */
+    static void checkMonitor(String spec) throws UsageException {
+        if (spec.equals("stdio") || spec.equals("none")) {
+            return;
+        }
+        if (!spec.startsWith("tcp:")) {
+            throw new UsageException("-monitor " + spec + ": expected stdio, none or tcp:127.0.0.1:PORT");
+        }
+        String[] parts = spec.substring(4).split(",");
+        int colon = parts[0].lastIndexOf(':');
+        if (colon < 0) {
+            throw new UsageException("-monitor " + spec + ": expected tcp:HOST:PORT");
+        }
+        String host = parts[0].substring(0, colon).replace("[", "").replace("]", "");
+        String port = parts[0].substring(colon + 1);
+        if (!port.matches("\\d{1,5}") || Integer.parseInt(port) > 65535) {
+            throw new UsageException("-monitor " + spec + ": bad port '" + port + "'");
+        }
+        if (!(host.isEmpty() || host.equals("localhost") || host.equals("::1") || host.matches("127(\\.\\d{1,3}){3}"))) {
+            throw new UsageException("-monitor " + spec + ": the monitor listens on loopback addresses only (such as"
+                    + " 127.0.0.1): it is the runtime's whole shell");
+        }
+        for (int i = 1; i < parts.length; i++) {
+            switch (parts[i].trim()) {
+                case "server": case "server=on": case "nowait": case "wait=off":
+                    break;
+                case "wait": case "wait=on":
+                    throw new UsageException("-monitor " + spec + ": wait=on is not supported (the runtime starts at"
+                            + " once and a client may connect at any time)");
+                default:
+                    throw new UsageException("-monitor " + spec + ": unsupported option '" + parts[i] + "' (use"
+                            + " server=on,wait=off)");
+            }
+        }
     }
 
     private static Option find(String name) {

@@ -46,7 +46,23 @@ public final class Main {
     private Main() {
     }
 
+    /**
+     * -Dppc440vm.trace.startup=true (or PPC440VM_TRACE_STARTUP=1): prints, on stderr, milliseconds since the JVM
+     * started at each launcher phase, so start-up time can be split into JVM, Felix and bundle activation.
+     * (The JVM's own start time: the process start time Linux reports is rounded to whole seconds of boot time.)
+     */
+    private static final boolean TRACE = Boolean.getBoolean("ppc440vm.trace.startup")
+            || System.getenv("PPC440VM_TRACE_STARTUP") != null;
+
+    static void trace(String phase) {
+        if (TRACE) {
+            long start = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+            System.err.println("ppc440vm startup: " + (System.currentTimeMillis() - start) + " ms " + phase);
+        }
+    }
+
     public static void main(String[] args) {
+        trace("launcher main");
         PrintStream realOut = System.out;
         InputStream realIn = System.in;
         int status;
@@ -110,6 +126,7 @@ public final class Main {
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).iterator().next();
         Framework framework = factory.newFramework(fw);
         framework.init();
+        trace("framework initialised");
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         Thread hook = new Thread(() -> {
             exit.complete(130);
@@ -130,7 +147,9 @@ public final class Main {
         for (File jar : jars) {
             installed.add(ctx.installBundle(jar.toURI().toString()));
         }
+        trace("bundles installed");
         framework.start();
+        trace("framework started");
         List<String> failures = new ArrayList<>();
         int started = 0;
         for (Bundle b : installed) {
@@ -147,6 +166,7 @@ public final class Main {
         if (!failures.isEmpty()) {
             throw new BundleException("bundles failed to start:\n  " + String.join("\n  ", failures));
         }
+        trace("bundles started");
 
         int status;
         if (cl.subcommand != null) {

@@ -66,4 +66,22 @@ class CommandLineTest {
         assertEquals(List.of("filter-dump,id=f0,netdev=n0,file=n0.pcap"), m.get("object"));
         assertEquals(List.of(), Main.optionsMap(CommandLine.parse(new String[] {"user", "x.elf"})).get(Main.ORDER_KEY));
     }
+
+    @Test
+    void theMonitorIsStdioNoneOrALoopbackTcpServer() throws Exception {
+        for (String ok : new String[] {"stdio", "none", "tcp:127.0.0.1:4444", "tcp:127.0.0.1:4444,server=on,wait=off",
+                "tcp::0,server,nowait", "tcp:localhost:5"}) {
+            assertEquals(ok, CommandLine.parse(new String[] {"-monitor", ok}).value("monitor"));
+        }
+        String[][] bad = {{"tcp:0.0.0.0:4444", "loopback addresses only"}, {"tcp:127.0.0.1:4444,wait=on", "wait=on"},
+                {"tcp:127.0.0.1:x", "bad port"}, {"vc", "expected stdio, none or tcp"},
+                {"tcp:127.0.0.1:1,reconnect=5", "unsupported option"}};
+        for (String[] b : bad) {
+            String m = assertThrows(CommandLine.UsageException.class,
+                    () -> CommandLine.parse(new String[] {"-monitor", b[0]})).getMessage();
+            assertTrue(m.contains(b[1]), m);
+        }
+        assertEquals("snap.bin", CommandLine.parse(new String[] {"-loadvm", "snap.bin"}).value("loadvm"));
+        assertTrue(CommandLine.help().contains("-loadvm FILE"));
+    }
 }

@@ -24,12 +24,15 @@ final class HandlerTable {
         final int ranking;
         final long serviceId;
         final String description;
+        /** The entry's {@link HandlerCounts} slot: unique for the life of the bundle, never reused. */
+        final int id;
 
-        Entry(ExitHandler handler, int ranking, long serviceId, String description) {
+        Entry(ExitHandler handler, int ranking, long serviceId, String description, int id) {
             this.handler = handler;
             this.ranking = ranking;
             this.serviceId = serviceId;
             this.description = description;
+            this.id = id;
         }
     }
 
@@ -38,17 +41,21 @@ final class HandlerTable {
 
     final ExitHandler[][] byReason;
     final String[][] descriptions;
+    /** The {@link Entry#id} of each handler in {@link #byReason}, for counting who served an exit. */
+    final int[][] ids;
     final long generation;
 
     private HandlerTable(Map<ExitReason, List<Entry>> rows, long generation) {
         int n = ExitReason.values().length;
         byReason = new ExitHandler[n][];
         descriptions = new String[n][];
+        ids = new int[n][];
         for (ExitReason r : ExitReason.values()) {
             List<Entry> row = new ArrayList<>(rows.getOrDefault(r, List.of()));
             row.sort(ORDER);
             byReason[r.ordinal()] = row.stream().map(e -> e.handler).toArray(ExitHandler[]::new);
             descriptions[r.ordinal()] = row.stream().map(e -> e.description).toArray(String[]::new);
+            ids[r.ordinal()] = row.stream().mapToInt(e -> e.id).toArray();
         }
         this.generation = generation;
     }

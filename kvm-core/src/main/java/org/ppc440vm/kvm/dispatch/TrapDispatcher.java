@@ -40,9 +40,10 @@ public final class TrapDispatcher implements ExitHandlerRegistry {
     void addHandler(ExitHandler handler, ServiceReference<ExitHandler> ref) {
         List<HandlerTable.Entry> entries = new ArrayList<>();
         for (String name : reasons(ref)) {
+            String description = handler.getClass().getName() + " (bundle " + ref.getBundle().getSymbolicName()
+                    + ", ranking " + ranking(ref) + ")";
             entries.add(new HandlerTable.Entry(handler, ranking(ref), (Long) ref.getProperty(Constants.SERVICE_ID),
-                    handler.getClass().getName() + " (bundle " + ref.getBundle().getSymbolicName() + ", ranking "
-                            + ranking(ref) + ")"));
+                    description, HandlerCounts.register(ExitReason.valueOf(name), description)));
         }
         synchronized (registered) {
             registered.put(ref, entries);
@@ -107,6 +108,25 @@ public final class TrapDispatcher implements ExitHandlerRegistry {
                 return a;
             }
         }
+        return builtIn.handle(vcpu, exit);
+    }
+
+    /**
+     * {@link #dispatch(Vcpu, Exit, ExitHandler)}, counting in {@code counts} (the vCPU's) which handler served: the
+     * entry of the table that was asked, or the built-in handler of the exit's reason. Allocates nothing.
+     */
+    public ExitAction dispatch(Vcpu vcpu, Exit exit, ExitHandler builtIn, HandlerCounts counts) {
+        int reason = exit.reason().ordinal();
+        HandlerTable t = table; // one read: the row and its ids belong to the same table
+        ExitHandler[] row = t.byReason[reason];
+        for (int i = 0; i < row.length; i++) {
+            ExitAction a = row[i].handle(vcpu, exit);
+            if (a != ExitAction.PASS) {
+                counts.served(t.ids[reason][i]);
+                return a;
+            }
+        }
+        counts.builtIn(reason);
         return builtIn.handle(vcpu, exit);
     }
 

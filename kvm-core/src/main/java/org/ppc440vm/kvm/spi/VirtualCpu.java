@@ -56,4 +56,29 @@ public interface VirtualCpu extends Vcpu {
 
     /** The {@code n} guest PCs that trapped most, each as "0xPC  count  disassembly  (reason)". */
     List<String> hottestTraps(int n);
+
+    /**
+     * The vCPU's whole state for a snapshot: user and supervisor registers, every SPR, the timers (the time base as
+     * the guest sees it and the decrementer's remaining ticks), the interrupt input levels and the guest TLB with
+     * MMUCR. A versioned blob: only {@link #loadState(byte[])} of a compatible kvm-core reads it. Call while the vCPU
+     * is stopped (not inside {@link #run()}).
+     *
+     * @since 1.1
+     */
+    default byte[] saveState() {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot save its state");
+    }
+
+    /**
+     * Takes a state made by {@link #saveState()} (in this or another process): the guest continues where it was
+     * saved, with its time base going on from the saved value. Decoded code and the shadow TLB are dropped (the RAM
+     * may have been restored too). Call while the vCPU is stopped.
+     *
+     * @throws IllegalArgumentException when the blob is not a vCPU state, is truncated, or has a format version or
+     *         core this vCPU cannot take (the message says which); the vCPU is then unchanged
+     * @since 1.1
+     */
+    default void loadState(byte[] state) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot load a state");
+    }
 }

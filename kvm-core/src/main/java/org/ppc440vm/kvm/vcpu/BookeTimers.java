@@ -252,6 +252,40 @@ final class BookeTimers {
         update();
     }
 
+    // ---- snapshots (VcpuStateCodec) ----
+
+    /** Values in {@link #save(long)}'s array. */
+    static final int SAVED_WORDS = 8;
+
+    /**
+     * The timer state at clock tick {@code now}, independent of the clock: the time base itself (not its offset to
+     * this vCPU's clock), the decrementer's remaining ticks (-1 when stopped), the FIT and watchdog events as
+     * time-base values; {@link #load} re-anchors them to the clock of the vCPU that restores, so the guest's time
+     * base and decrementer go on from where they were.
+     */
+    long[] save(long now) {
+        advance(now); // status bits up to date, and a running decrementer's zero lies in the future
+        return new long[] {tcr, tsr, decar, now + tbOffset, decRunning ? Math.max(decZeroAt - now, 0) : -1,
+            fitNextTb, watchdogNextTb, resetRequested ? 1 : 0};
+    }
+
+    /** Takes a state made by {@link #save(long)} at this vCPU's clock tick {@code now}. */
+    void load(long now, long[] s) {
+        if (s.length != SAVED_WORDS) {
+            throw new IllegalArgumentException("timer state has " + s.length + " values, not " + SAVED_WORDS);
+        }
+        tcr = (int) s[0] & TCR_IMPLEMENTED;
+        tsr = (int) s[1] & TSR_IMPLEMENTED;
+        decar = (int) s[2];
+        tbOffset = s[3] - now;
+        decRunning = s[4] >= 0;
+        decZeroAt = decRunning ? now + s[4] : 0;
+        fitNextTb = s[5];
+        watchdogNextTb = s[6];
+        resetRequested = s[7] != 0;
+        update();
+    }
+
     /** Sets TSR bits directly (a reset records its cause in WRS). */
     void setTsrBits(int bits) {
         tsr |= bits & TSR_IMPLEMENTED;

@@ -8,15 +8,20 @@ import java.util.Map;
 import org.ppc440vm.api.exit.ExitReason;
 import org.ppc440vm.api.vm.VmStatistics;
 import org.ppc440vm.cpu.spi.CpuState;
+import org.ppc440vm.kvm.dispatch.HandlerCounts;
 import org.ppc440vm.tlb.spi.Mmu440;
 
 /**
  * The counters of one vCPU, like kvm_stat and KVM's exit timing: exits per reason and the host time spent handling
  * them, and counts and times per emulated instruction or delivered interrupt ({@code mtspr}, {@code rfi}, {@code dec},
- * ...), merged with the MMU's counters ({@code itlb_virtual}, {@code dtlb_real}, {@code isi}, ...).
+ * ...), merged with the MMU's counters ({@code itlb_virtual}, {@code dtlb_real}, {@code isi}, ...), and which exit
+ * handler served the exits ({@code handler.<reason>.<handler>}, {@code handler.<reason>.built-in}).
  *
  * <p>Counts are exact. Times are host nanoseconds estimated from sampled exits: the vCPU times about one exit in
  * 16 (reading the host clock costs as much as a short exit) and weights each sample by the exits it stands for.
+ * A sample that took implausibly long (see {@link #TIMING_OUTLIERS}) counts only its own time, once: weighted, one
+ * descheduling of the vCPU thread on a busy host would add tens of milliseconds to a reason whose exits cost tens of
+ * nanoseconds.
  *
  * <p>Only the vCPU thread writes; any thread may read. Writes and reads are opaque accesses, so a reader sees
  * whole values that lag by at most a few events, and the writer pays nothing more than a plain store.
@@ -57,11 +62,17 @@ final class VcpuStatistics implements VmStatistics {
     static final int HALT = 29;
     static final int HALT_WAKEUP = 30;
     static final int OTHER = 31;
+    /**
+     * Sampled exits that took longer than {@code Vcpu440.OUTLIER_NANOS}: on a shared host, almost always a thread
+     * descheduled (or a GC pause) in the middle of the exit. They are counted once, not extrapolated.
+     */
+    static final int TIMING_OUTLIERS = 32;
 
     static final String[] NAMES = {"mfmsr", "mtmsr", "wrtee", "rfi", "rfci", "rfmci", "mfspr", "mtspr", "tlbwe",
         "tlbre", "tlbsx", "tlbsync", "cache_op", "dcr", "mmio", "priv_in_user", "emul_illegal", "program",
         "syscall", "fp_unavail", "alignment", "itlb_miss_delivered", "dtlb_miss_delivered", "storage_delivered",
-        "dec", "fit", "watchdog", "ext_intr", "crit_intr", "halt", "halt_wakeup", "other"};
+        "dec", "fit", "watchdog", "ext_intr", "crit_intr", "halt", "halt_wakeup", "other",
+        "exit_timing_outliers"};
 
     private static final int REASONS = ExitReason.values().length;
 
@@ -71,6 +82,8 @@ final class VcpuStatistics implements VmStatistics {
     private final long[] exitNanos = new long[REASONS];
     private final long[] eventCount = new long[NAMES.length];
     private final long[] eventNanos = new long[NAMES.length];
+    /** Which exit handler served each exit (the whiteboard's entries and the built-in one), for the counters. */
+    final HandlerCounts handlers = new HandlerCounts();
 
     VcpuStatistics(CpuState state, Mmu440 mmu) {
         this.state = state;
@@ -136,6 +149,7 @@ final class VcpuStatistics implements VmStatistics {
         for (Map.Entry<String, Long> e : mmu.counters().entrySet()) {
             m.putIfAbsent(e.getKey(), e.getValue());
         }
+        m.putAll(handlers.counters()); // "handler.<reason>.<handler>": only the non-zero ones
         return m;
     }
 

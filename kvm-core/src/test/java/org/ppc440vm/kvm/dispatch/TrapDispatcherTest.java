@@ -82,4 +82,62 @@ class TrapDispatcherTest {
         assertEquals(1, d.handlers(ExitReason.HALT).size());
         assertEquals(ExitAction.RESUME, d.dispatch(null, exit(ExitReason.HALT), (v, e) -> ExitAction.PASS));
     }
+
+    /**
+     * The swap seen through the statistics: the built-in handler serves, a better-ranked handler takes over at the
+     * next exit, one that passes is not credited, and after the removal the built-in serves again while the removed
+     * handler keeps its count under its own name.
+     */
+    @Test
+    void theCountsSayWhichHandlerServedEachExit() {
+        TrapDispatcher d = new TrapDispatcher();
+        HandlerCounts counts = new HandlerCounts();
+        ExitHandler builtIn = (v, e) -> ExitAction.RESUME;
+        Exit sc = exit(ExitReason.SYSTEM_CALL);
+        d.dispatch(null, sc, builtIn, counts);
+        d.dispatch(null, sc, builtIn, counts);
+        assertEquals(2, counts.builtIn(ExitReason.SYSTEM_CALL));
+
+        ExitHandler replacement = (v, e) -> ExitAction.RESUME;
+        ExitHandler passer = (v, e) -> ExitAction.PASS;
+        ServiceReference<ExitHandler> r = ref("SYSTEM_CALL", 10);
+        ServiceReference<ExitHandler> p = ref("SYSTEM_CALL", 20);
+        d.addHandler(replacement, r);
+        d.addHandler(passer, p); // asked first, passes: the replacement serves
+        for (int i = 0; i < 3; i++) {
+            d.dispatch(null, sc, builtIn, counts);
+        }
+        String name = HandlerCounts.counterName(ExitReason.SYSTEM_CALL, d.handlers(ExitReason.SYSTEM_CALL).get(1));
+        assertTrue(name.contains("ranking 10"), name);
+        assertEquals(Long.valueOf(3), counts.counters().get(name));
+        assertEquals(2, counts.builtIn(ExitReason.SYSTEM_CALL), "the built-in served none while replaced");
+        assertTrue(counts.counters().keySet().stream().noneMatch(k -> k.contains("ranking 20")),
+                "a handler that passed served nothing: " + counts.counters());
+
+        d.removeHandler(replacement, r);
+        d.removeHandler(passer, p);
+        d.dispatch(null, sc, builtIn, counts);
+        assertEquals(3, counts.builtIn(ExitReason.SYSTEM_CALL));
+        assertEquals(Long.valueOf(3), counts.counters().get(name), "the removed handler keeps its count");
+        assertEquals(Long.valueOf(3), counts.counters().get("handler.system_call.built-in"));
+    }
+
+    /** Handlers registered after a vCPU's counts were sized are counted too (the array grows, off the usual path). */
+    @Test
+    void manyRegistrationsGrowTheCounts() {
+        TrapDispatcher d = new TrapDispatcher();
+        HandlerCounts counts = new HandlerCounts();
+        Exit halt = exit(ExitReason.HALT);
+        for (int i = 0; i < 40; i++) {
+            ServiceReference<ExitHandler> r = ref("HALT", i);
+            ExitHandler h = (v, e) -> ExitAction.RESUME;
+            d.addHandler(h, r);
+            d.dispatch(null, halt, (v, e) -> ExitAction.PASS, counts);
+            d.removeHandler(h, r);
+        }
+        long total = counts.counters().entrySet().stream().filter(e -> e.getKey().startsWith("handler.halt."))
+                .mapToLong(e -> e.getValue()).sum();
+        assertEquals(40, total);
+        assertEquals(0, counts.builtIn(ExitReason.HALT));
+    }
 }

@@ -3,6 +3,8 @@ package org.ppc440vm.kvm.it;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import static java.util.stream.Collectors.toList;
+
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +58,7 @@ public class KvmCoreBundleIT {
 
     @Test
     public void bundleIsActiveAndExportsOnlyItsVersionedSpi() {
-        BundleChecks.assertActiveAndExports(context, "org.ppc440vm.kvm-core", Map.of("org.ppc440vm.kvm.spi", "1.0.0"));
+        BundleChecks.assertActiveAndExports(context, "org.ppc440vm.kvm-core", Map.of("org.ppc440vm.kvm.spi", "1.1.0"));
     }
 
     @Test
@@ -150,6 +152,16 @@ public class KvmCoreBundleIT {
             vcpu.requestStop();
             vcpuThread.join(10_000);
         }
+        // The statistics say who served: the replacement exactly the calls it saw, the built-in handler the rest.
+        Map<String, Long> counters = vcpu.statistics().counters();
+        List<String> replacement = counters.keySet().stream()
+                .filter(k -> k.startsWith("handler.system_call.") && k.contains("ranking 10")).collect(toList());
+        assertEquals(counters.toString(), 1, replacement.size());
+        assertEquals(replacement.get(0), handled.get(), (long) counters.get(replacement.get(0)));
+        long builtIn = counters.getOrDefault("handler.system_call.built-in", 0L);
+        assertTrue(counters.toString(), builtIn >= guestCount.get());
+        assertEquals("every system call was served by exactly one of them",
+                vcpu.statistics().exits(ExitReason.SYSTEM_CALL), builtIn + handled.get());
     }
 
     /** Asks the vCPU thread for a fresh sample until {@code condition} holds (at most 20 s). */

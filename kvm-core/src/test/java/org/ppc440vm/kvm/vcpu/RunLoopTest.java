@@ -179,6 +179,61 @@ class RunLoopTest {
         assertEquals("sc", g.vcpu.disassemble(TestGuest.CODE));
     }
 
+    /**
+     * On a busy host the vCPU thread is descheduled in the middle of some exits. A sampled exit that slow must not
+     * be extrapolated to the ~16 exits it stands for (that made 40 ns exits look like 13 us ones): it counts once,
+     * as an outlier. Here every exit is slow (a handler that waits), so the time recorded must be about one
+     * sixteenth of the time really spent, not all of it.
+     */
+    @Test
+    void slowSampledExitsAreCountedOnceNotExtrapolated() {
+        TestGuest g = new TestGuest();
+        long slow = Vcpu440.OUTLIER_NANOS + 100_000;
+        long[] clock = new long[1];
+        g.vcpu.hostNanos = () -> clock[0]; // host time passes only inside the handler: every exit takes `slow`
+        TestRegistrations.register(g.dispatcher, (vcpu, exit) -> {
+            clock[0] += slow;
+            return ExitAction.PASS;
+        }, 0, "PRIVILEGED_INSTRUCTION");
+        Prog p = new Prog();
+        for (int i = 0; i < 160; i++) {
+            p.add(mtspr(Spr.SPRG0, 3));
+        }
+        p.add(mfdcr(31, 0x55));
+        g.program(p.words());
+        g.run();
+        VcpuStatistics st = g.vcpu.stats;
+        assertEquals(160, st.exits(ExitReason.PRIVILEGED_INSTRUCTION));
+        long outliers = st.eventCount(VcpuStatistics.TIMING_OUTLIERS);
+        assertTrue(outliers >= 3 && outliers < 40, "about one exit in 16 is sampled: " + outliers);
+        assertEquals(outliers * slow, st.exitNanos(ExitReason.PRIVILEGED_INSTRUCTION) + st.exitNanos(ExitReason.DCR),
+                "each outlier counts its own time once (extrapolated, the 161 exits would total 161 x " + slow + ")");
+        assertEquals(outliers, st.counters().get("exit_timing_outliers"));
+    }
+
+    /** Ordinary sampled exits are still extrapolated: the estimate stays about right for the exits not timed. */
+    @Test
+    void fastSampledExitsStandForTheExitsBetweenSamples() {
+        TestGuest g = new TestGuest();
+        long[] clock = new long[1];
+        g.vcpu.hostNanos = () -> clock[0];
+        TestRegistrations.register(g.dispatcher, (vcpu, exit) -> {
+            clock[0] += 1_000;
+            return ExitAction.PASS;
+        }, 0, "PRIVILEGED_INSTRUCTION");
+        Prog p = new Prog();
+        for (int i = 0; i < 400; i++) {
+            p.add(mtspr(Spr.SPRG0, 3));
+        }
+        p.add(mfdcr(31, 0x55));
+        g.program(p.words());
+        g.run();
+        VcpuStatistics st = g.vcpu.stats;
+        long total = st.exitNanos(ExitReason.PRIVILEGED_INSTRUCTION) + st.exitNanos(ExitReason.DCR);
+        assertEquals(0, st.eventCount(VcpuStatistics.TIMING_OUTLIERS));
+        assertTrue(total > 300 * 1_000L && total <= 401 * 1_000L, "401 exits of 1 us each, estimated " + total);
+    }
+
     @Test
     void statisticsCountExitsAndEmulatedInstructionsWithTheirTimeAndTheHottestPcs() {
         TestGuest g = new TestGuest();

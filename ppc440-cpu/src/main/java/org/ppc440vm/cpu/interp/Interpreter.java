@@ -25,6 +25,16 @@ import org.ppc440vm.cpu.spi.TranslationCache;
  * misses, page-crossing accesses, DIRECT (1 KiB) pages and MMIO take a slow path. Nothing allocates per
  * instruction except the first execution in a never-executed physical page (one array).
  *
+ * <h2>Compiled blocks</h2>
+ * Where execution enters a page or a taken branch lands, the loop counts entries per physical word; past a
+ * threshold ({@value #JIT_THRESHOLD_PROPERTY}) the straight-line run from there, up to and including an in-page
+ * relative branch, is compiled to a JVM class ({@link BlockCompiler}) and run instead of dispatching each
+ * instruction; a block that branches to its own start loops in place. Blocks count instructions exactly (a loop
+ * runs another pass only if the budget holds it, and checks {@link CpuState#stopRequest} per pass), stop at a
+ * trapping instruction with the same state as the loop would leave, and are dropped with their page's decoded
+ * entries when code there is written. Counting entries allocates once per page, compiling once per block; running
+ * compiled blocks allocates nothing.
+ *
  * <h2>Self-modifying code</h2>
  * Decoded entries are invalidated word by word: every store checks one byte ({@link #hasCode}) for the physical page
  * it wrote and, if that page has decoded code, clears the entries of the words written; icbi clears its 32-byte
@@ -103,7 +113,45 @@ public final class Interpreter implements Cpu {
     /** Physical address of the instruction of a DIRECT fetch. */
     private int directFetchPhysical;
 
+    // ---- compiled blocks (see BlockCompiler) ----
+    /**
+     * Block entries (the start of a page's execution or a taken branch's target) seen this many times get compiled;
+     * 0 turns compilation off. System property {@value #JIT_THRESHOLD_PROPERTY}.
+     */
+    private final int jitThreshold;
+    /** Per physical page: its compiled blocks and entry counts, null until an entry is seen (or after a drop). */
+    private final JitPage[] jitPages;
+    /** Per physical page: how often its blocks were dropped because its code was written; stops recompiling. */
+    private final byte[] jitDrops;
+    /** Counts writes that hit decoded instructions: a compiled block stops after a store that changes it. */
+    private int codeWrites;
+    /** Set by a compiled block: the word index (in its page) where execution goes on. */
+    int jitNext;
+    /** Blocks compiled so far (statistics, tests). */
+    private long blocksCompiled;
+
+    public static final String JIT_THRESHOLD_PROPERTY = "ppc440vm.jit.threshold";
+    /**
+     * Measured on the Linux boot: 500 compiled so many run-a-few-times kernel blocks that the boot got slower (the
+     * JVM runs a fresh class in its own interpreter until its JIT gets to it); 5000 keeps the boot's speed and still
+     * catches every hot loop of the guest workload.
+     */
+    private static final int DEFAULT_JIT_THRESHOLD = 5000;
+    /** A page whose code is rewritten more often than this stays interpreted (self-modifying, or code and data). */
+    private static final int MAX_JIT_DROPS = 20;
+
+    /** The compiled state of one physical page. */
+    private static final class JitPage {
+        final CompiledBlock[] blocks = new CompiledBlock[WORDS_PER_PAGE];
+        final short[] heat = new short[WORDS_PER_PAGE];
+    }
+
     public Interpreter(GuestRam ram, MissHandler misses, int cacheEntries) {
+        this(ram, misses, cacheEntries, Integer.getInteger(JIT_THRESHOLD_PROPERTY, DEFAULT_JIT_THRESHOLD));
+    }
+
+    /** With an explicit block compilation threshold (0: never compile; 1: compile every block at first entry). */
+    Interpreter(GuestRam ram, MissHandler misses, int cacheEntries, int jitThreshold) {
         this.ram = ram;
         this.mem = ram.bytes;
         this.ramSize = ram.bytes.length;
@@ -117,6 +165,9 @@ public final class Interpreter implements Cpu {
         int pages = ramSize >>> TranslationCache.PAGE_SHIFT;
         this.decoded = new long[pages][];
         this.hasCode = new byte[pages];
+        this.jitThreshold = Math.max(0, Math.min(jitThreshold, Short.MAX_VALUE));
+        this.jitPages = this.jitThreshold > 0 ? new JitPage[pages] : null;
+        this.jitDrops = this.jitThreshold > 0 ? new byte[pages] : null;
         state.updateContexts();
     }
 
@@ -139,6 +190,8 @@ public final class Interpreter implements Cpu {
             long pageEnd = Math.min(to, ((long) page + 1) << TranslationCache.PAGE_SHIFT);
             long[] code = decoded[page];
             if (code != null) {
+                dropCompiled(page);
+                codeWrites++;
                 int last = (int) ((pageEnd - 1) & PAGE_MASK) >>> 2;
                 for (int k = (int) (from & PAGE_MASK) >>> 2; k <= last; k++) {
                     code[k] &= WORD_ONLY;
@@ -146,6 +199,11 @@ public final class Interpreter implements Cpu {
             }
             from = pageEnd;
         }
+    }
+
+    /** How many blocks were compiled to JVM code (for tests and statistics). */
+    public long compiledBlockCount() {
+        return blocksCompiled;
     }
 
     /** How many physical pages hold decoded code (for tests and statistics). */
@@ -186,7 +244,7 @@ public final class Interpreter implements Cpu {
             final int pageRam;
             int i = (pc & PAGE_MASK) >>> 2;
             int end;
-            int fetchIndex = (pc >>> TranslationCache.PAGE_SHIFT) & mask;
+            int fetchIndex = TranslationCache.index(pc, mask);
             int ramPage;
             if (execTag[fetchIndex] == (pageEa | s.fetchContext)) {
                 ramPage = ramOffset[fetchIndex];
@@ -214,6 +272,26 @@ public final class Interpreter implements Cpu {
             fault:
             {
                 while (i < end) {
+                    if (i == start && jitPages != null && pageRam >= 0) {
+                        // a block entry: run its compiled form if it has one (the budget permitting); it may
+                        // loop, and ends at a branch target in this page, the next instruction, or a trap
+                        int done = enterBlock(code, pageRam, i, left);
+                        if (done >= 0) {
+                            left -= done;
+                            i = jitNext;
+                            start = i;
+                            if (s.trap != null) {
+                                break fault;
+                            }
+                            if (left <= 0 || s.stopRequest) {
+                                s.pc = pageEa + (i << 2);
+                                s.trap = ExitReason.TIMESLICE;
+                                break block;
+                            }
+                            end = i + (int) Math.min(WORDS_PER_PAGE - i, left);
+                            continue;
+                        }
+                    }
                     final long e = code[i];
                     final int w = (int) e;
                     int target;
@@ -390,6 +468,20 @@ public final class Interpreter implements Cpu {
                             }
                             case Op.MULLW: {
                                 int r = gpr[(w >>> 16) & 31] * gpr[(w >>> 11) & 31];
+                                gpr[(w >>> 21) & 31] = r;
+                                if ((w & 1) != 0) {
+                                    s.cr = Alu.cr0(s.cr, r, s.xer);
+                                }
+                                break;
+                            }
+                            case Op.MULHWU:
+                            case Op.MULHW: {
+                                // inline: 64-bit multiplies in C (libgcc's muldi3 pattern) use one per iteration
+                                long a = gpr[(w >>> 16) & 31];
+                                long b = gpr[(w >>> 11) & 31];
+                                int r = (w & 0x80) == 0 // mulhwu is XO 11, mulhw 75 (bit 0x40 of XO = 0x80 here)
+                                        ? (int) (((a & Alu.U32) * (b & Alu.U32)) >>> 32)
+                                        : (int) ((a * b) >> 32);
                                 gpr[(w >>> 21) & 31] = r;
                                 if ((w & 1) != 0) {
                                     s.cr = Alu.cr0(s.cr, r, s.xer);
@@ -687,7 +779,7 @@ public final class Interpreter implements Cpu {
             case Op.LWZ: {
                 int ra = (w >>> 16) & 31;
                 int ea = (ra == 0 ? 0 : gpr[ra]) + (short) w;
-                int ti = (ea >>> 12) & mask;
+                int ti = TranslationCache.index(ea, mask);
                 int off = ea & PAGE_MASK;
                 int v;
                 if (readTag[ti] == ((ea & ~PAGE_MASK) | dataContext) && off <= PAGE_SIZE - 4) {
@@ -707,7 +799,7 @@ public final class Interpreter implements Cpu {
                 int ra = (w >>> 16) & 31;
                 int ea = (ra == 0 ? 0 : gpr[ra])
                         + ((w >>> 26) == 31 ? gpr[(w >>> 11) & 31] : (short) w);
-                int ti = (ea >>> 12) & mask;
+                int ti = TranslationCache.index(ea, mask);
                 int off = ea & PAGE_MASK;
                 int v;
                 if (readTag[ti] == ((ea & ~PAGE_MASK) | dataContext) && off <= PAGE_SIZE - 4) {
@@ -731,7 +823,7 @@ public final class Interpreter implements Cpu {
                 int ra = (w >>> 16) & 31;
                 int ea = (ra == 0 ? 0 : gpr[ra])
                         + ((w >>> 26) == 31 ? gpr[(w >>> 11) & 31] : (short) w);
-                int ti = (ea >>> 12) & mask;
+                int ti = TranslationCache.index(ea, mask);
                 int v;
                 if (readTag[ti] == ((ea & ~PAGE_MASK) | dataContext)) {
                     v = mem[ramOffset[ti] + (ea & PAGE_MASK)] & 0xFF;
@@ -754,7 +846,7 @@ public final class Interpreter implements Cpu {
                 int ra = (w >>> 16) & 31;
                 int ea = (ra == 0 ? 0 : gpr[ra])
                         + ((w >>> 26) == 31 ? gpr[(w >>> 11) & 31] : (short) w);
-                int ti = (ea >>> 12) & mask;
+                int ti = TranslationCache.index(ea, mask);
                 int off = ea & PAGE_MASK;
                 int v;
                 if (readTag[ti] == ((ea & ~PAGE_MASK) | dataContext) && off <= PAGE_SIZE - 2) {
@@ -774,7 +866,7 @@ public final class Interpreter implements Cpu {
             case Op.STW: {
                 int ra = (w >>> 16) & 31;
                 int ea = (ra == 0 ? 0 : gpr[ra]) + (short) w;
-                int ti = (ea >>> 12) & mask;
+                int ti = TranslationCache.index(ea, mask);
                 int off = ea & PAGE_MASK;
                 int v = gpr[(w >>> 21) & 31];
                 if (writeTag[ti] == ((ea & ~PAGE_MASK) | dataContext) && off <= PAGE_SIZE - 4) {
@@ -793,7 +885,7 @@ public final class Interpreter implements Cpu {
                 int ra = (w >>> 16) & 31;
                 int ea = (ra == 0 ? 0 : gpr[ra])
                         + ((w >>> 26) == 31 ? gpr[(w >>> 11) & 31] : (short) w);
-                int ti = (ea >>> 12) & mask;
+                int ti = TranslationCache.index(ea, mask);
                 int off = ea & PAGE_MASK;
                 int v = gpr[(w >>> 21) & 31];
                 if (writeTag[ti] == ((ea & ~PAGE_MASK) | dataContext) && off <= PAGE_SIZE - 4) {
@@ -816,7 +908,7 @@ public final class Interpreter implements Cpu {
                 int ra = (w >>> 16) & 31;
                 int ea = (ra == 0 ? 0 : gpr[ra])
                         + ((w >>> 26) == 31 ? gpr[(w >>> 11) & 31] : (short) w);
-                int ti = (ea >>> 12) & mask;
+                int ti = TranslationCache.index(ea, mask);
                 int v = gpr[(w >>> 21) & 31];
                 if (writeTag[ti] == ((ea & ~PAGE_MASK) | dataContext)) {
                     int p = ramOffset[ti] + (ea & PAGE_MASK);
@@ -837,7 +929,7 @@ public final class Interpreter implements Cpu {
                 int ra = (w >>> 16) & 31;
                 int ea = (ra == 0 ? 0 : gpr[ra])
                         + ((w >>> 26) == 31 ? gpr[(w >>> 11) & 31] : (short) w);
-                int ti = (ea >>> 12) & mask;
+                int ti = TranslationCache.index(ea, mask);
                 int off = ea & PAGE_MASK;
                 int v = gpr[(w >>> 21) & 31];
                 if (writeTag[ti] == ((ea & ~PAGE_MASK) | dataContext) && off <= PAGE_SIZE - 2) {
@@ -858,7 +950,7 @@ public final class Interpreter implements Cpu {
     }
 
     /** bc/bclr/bcctr condition per BO: decrement CTR unless BO[2], test it unless BO[2]; test CR[BI] unless BO[0]. */
-    private static boolean branchCondition(CpuState s, int w) {
+    static boolean branchCondition(CpuState s, int w) {
         int bo = (w >>> 21) & 31;
         boolean ctrOk = true;
         if ((bo & 0x04) == 0) {
@@ -885,9 +977,231 @@ public final class Interpreter implements Cpu {
             return;
         }
         int last = ((p + length - 1) & PAGE_MASK) >>> 2;
+        long ops = 0;
         for (int k = (p & PAGE_MASK) >>> 2; k <= last; k++) {
+            ops |= code[k] & ~WORD_ONLY;
             code[k] &= WORD_ONLY;
         }
+        if (ops != 0) {
+            // decoded instructions changed (not just data sharing their page): compiled blocks may hold them
+            codeWrites++;
+            dropCompiled(p >>> TranslationCache.PAGE_SHIFT);
+        }
+    }
+
+    /** Forgets the compiled blocks of physical page {@code page}. */
+    private void dropCompiled(int page) {
+        if (jitPages != null && jitPages[page] != null) {
+            jitPages[page] = null;
+            if (jitDrops[page] <= MAX_JIT_DROPS) {
+                jitDrops[page]++;
+            }
+        }
+    }
+
+    // =====================================================================================================
+    // Compiled blocks: entry from the loop, and the helpers their code calls
+    // =====================================================================================================
+
+    /**
+     * At a block entry (word {@code i} of the page at RAM offset {@code pageRam}, at most {@code left} instructions
+     * allowed): runs the compiled block there, compiling it once the entry is hot. Answers the number of
+     * instructions completed, {@link #jitNext} being the word to go on at (the trapping one if the trap is set), or
+     * -1 if no block ran.
+     */
+    private int enterBlock(long[] code, int pageRam, int i, long left) {
+        int page = pageRam >>> TranslationCache.PAGE_SHIFT;
+        JitPage jp = jitPages[page];
+        if (jp == null) {
+            if (jitDrops[page] > MAX_JIT_DROPS) {
+                return -1;
+            }
+            jp = new JitPage();
+            jitPages[page] = jp;
+        }
+        CompiledBlock b = jp.blocks[i];
+        if (b == null) {
+            if (++jp.heat[i] < jitThreshold) {
+                return -1;
+            }
+            b = compileBlock(code, pageRam, i);
+            jp.blocks[i] = b;
+        }
+        int n = b.length;
+        if (n == 0 || n > left) {
+            return -1;
+        }
+        final CpuState s = state;
+        int done = b.run(this, s, s.gpr, (int) Math.min(left, Integer.MAX_VALUE));
+        if (done < 0) {
+            done = -done - 1;
+            if (s.trap == null) {
+                // a store that changed decoded code: it completed, the loop goes on from the next one
+                done++;
+                jitNext++;
+            }
+        }
+        return done;
+    }
+
+    private CompiledBlock compileBlock(long[] code, int pageRam, int i) {
+        for (int k = i; k < WORDS_PER_PAGE && k < i + BlockCompiler.MAX_LENGTH; k++) {
+            if ((int) (code[k] >>> 32) == Op.UNDECODED) {
+                code[k] = Decoder.entry(ram.loadWord(pageRam + (k << 2)));
+            }
+        }
+        int n = BlockCompiler.blockLength(code, i);
+        if (n < 2) {
+            return CompiledBlock.NONE;
+        }
+        blocksCompiled++;
+        return BlockCompiler.compile(code, i, n);
+    }
+
+    /** lwz for compiled blocks: the cache hit inline, the rest through {@link #loadStore}. */
+    boolean jitLwz(int w) {
+        final CpuState s = state;
+        final int[] gpr = s.gpr;
+        int ra = (w >>> 16) & 31;
+        int ea = (ra == 0 ? 0 : gpr[ra]) + (short) w;
+        int ti = TranslationCache.index(ea, cacheMask);
+        int off = ea & PAGE_MASK;
+        if (readTag[ti] == ((ea & ~PAGE_MASK) | s.dataContext) && off <= PAGE_SIZE - 4) {
+            gpr[(w >>> 21) & 31] = ram.loadWord(ramOffset[ti] + off);
+            return true;
+        }
+        return loadStore(Op.LWZ, w);
+    }
+
+    /** stw for compiled blocks; false if it trapped or changed decoded code (the block must stop). */
+    boolean jitStw(int w) {
+        final CpuState s = state;
+        final int[] gpr = s.gpr;
+        int ra = (w >>> 16) & 31;
+        int ea = (ra == 0 ? 0 : gpr[ra]) + (short) w;
+        int ti = TranslationCache.index(ea, cacheMask);
+        int off = ea & PAGE_MASK;
+        if (writeTag[ti] == ((ea & ~PAGE_MASK) | s.dataContext) && off <= PAGE_SIZE - 4) {
+            int p = ramOffset[ti] + off;
+            ram.storeWord(p, gpr[(w >>> 21) & 31]);
+            if (hasCode[p >>> TranslationCache.PAGE_SHIFT] != 0) {
+                int before = codeWrites;
+                codeWritten(p, 4);
+                return codeWrites == before;
+            }
+            return true;
+        }
+        return jitMem(Op.STW, w);
+    }
+
+    /** lwzu, lwzx for compiled blocks. */
+    boolean jitLwzux(int w) {
+        final CpuState s = state;
+        final int[] gpr = s.gpr;
+        int ra = (w >>> 16) & 31;
+        int ea = (ra == 0 ? 0 : gpr[ra]) + ((w >>> 26) == 31 ? gpr[(w >>> 11) & 31] : (short) w);
+        int ti = TranslationCache.index(ea, cacheMask);
+        int off = ea & PAGE_MASK;
+        if (readTag[ti] == ((ea & ~PAGE_MASK) | s.dataContext) && off <= PAGE_SIZE - 4) {
+            gpr[(w >>> 21) & 31] = ram.loadWord(ramOffset[ti] + off);
+            if ((w >>> 26) == 33) {
+                gpr[ra] = ea;
+            }
+            return true;
+        }
+        return loadStore(Op.LWZX, w); // (its LWZU/LWZX case is shared and looks at the primary opcode)
+    }
+
+    /** lbz, lbzu, lbzx for compiled blocks. */
+    boolean jitLbz(int w) {
+        final CpuState s = state;
+        final int[] gpr = s.gpr;
+        int ra = (w >>> 16) & 31;
+        int ea = (ra == 0 ? 0 : gpr[ra]) + ((w >>> 26) == 31 ? gpr[(w >>> 11) & 31] : (short) w);
+        int ti = TranslationCache.index(ea, cacheMask);
+        if (readTag[ti] == ((ea & ~PAGE_MASK) | s.dataContext)) {
+            gpr[(w >>> 21) & 31] = mem[ramOffset[ti] + (ea & PAGE_MASK)] & 0xFF;
+            if ((w >>> 26) == 35) {
+                gpr[ra] = ea;
+            }
+            return true;
+        }
+        return loadStore(Op.LBZ, w);
+    }
+
+    /** lhz, lha, lhzx for compiled blocks. */
+    boolean jitLh(int w) {
+        final CpuState s = state;
+        final int[] gpr = s.gpr;
+        int ra = (w >>> 16) & 31;
+        int ea = (ra == 0 ? 0 : gpr[ra]) + ((w >>> 26) == 31 ? gpr[(w >>> 11) & 31] : (short) w);
+        int ti = TranslationCache.index(ea, cacheMask);
+        int off = ea & PAGE_MASK;
+        if (readTag[ti] == ((ea & ~PAGE_MASK) | s.dataContext) && off <= PAGE_SIZE - 2) {
+            int v = ram.loadHalf(ramOffset[ti] + off);
+            gpr[(w >>> 21) & 31] = (w >>> 26) == 42 ? v : v & 0xFFFF;
+            return true;
+        }
+        return loadStore(Op.LHZ, w);
+    }
+
+    /** stwu, stwx for compiled blocks; false if it trapped or changed decoded code. */
+    boolean jitStwux(int w) {
+        final CpuState s = state;
+        final int[] gpr = s.gpr;
+        int ra = (w >>> 16) & 31;
+        int ea = (ra == 0 ? 0 : gpr[ra]) + ((w >>> 26) == 31 ? gpr[(w >>> 11) & 31] : (short) w);
+        int ti = TranslationCache.index(ea, cacheMask);
+        int off = ea & PAGE_MASK;
+        if (writeTag[ti] == ((ea & ~PAGE_MASK) | s.dataContext) && off <= PAGE_SIZE - 4) {
+            int p = ramOffset[ti] + off;
+            ram.storeWord(p, gpr[(w >>> 21) & 31]);
+            if ((w >>> 26) == 37) {
+                gpr[ra] = ea;
+            }
+            if (hasCode[p >>> TranslationCache.PAGE_SHIFT] != 0) {
+                int before = codeWrites;
+                codeWritten(p, 4);
+                return codeWrites == before;
+            }
+            return true;
+        }
+        return jitMem(Op.STWX, w);
+    }
+
+    /** stb, stbu, stbx for compiled blocks; false if it trapped or changed decoded code. */
+    boolean jitStb(int w) {
+        final CpuState s = state;
+        final int[] gpr = s.gpr;
+        int ra = (w >>> 16) & 31;
+        int ea = (ra == 0 ? 0 : gpr[ra]) + ((w >>> 26) == 31 ? gpr[(w >>> 11) & 31] : (short) w);
+        int ti = TranslationCache.index(ea, cacheMask);
+        if (writeTag[ti] == ((ea & ~PAGE_MASK) | s.dataContext)) {
+            int p = ramOffset[ti] + (ea & PAGE_MASK);
+            mem[p] = (byte) gpr[(w >>> 21) & 31];
+            if ((w >>> 26) == 39) {
+                gpr[ra] = ea;
+            }
+            if (hasCode[p >>> TranslationCache.PAGE_SHIFT] != 0) {
+                int before = codeWrites;
+                codeWritten(p, 1);
+                return codeWrites == before;
+            }
+            return true;
+        }
+        return jitMem(Op.STB, w);
+    }
+
+    /** A {@link #loadStore} op for compiled blocks; false if it trapped or changed decoded code. */
+    boolean jitMem(int op, int w) {
+        int before = codeWrites;
+        return loadStore(op, w) && codeWrites == before;
+    }
+
+    /** An {@link #executeSlow} op for compiled blocks; false if it trapped or changed decoded code. */
+    boolean jitSlow(int op, int w) {
+        int before = codeWrites;
+        return executeSlow(op, w) && codeWrites == before;
     }
 
     // =====================================================================================================
@@ -1340,7 +1654,7 @@ public final class Interpreter implements Cpu {
 
     /** Loads {@code size} (1, 2 or 4) bytes big-endian, zero-extended; {@link #FAILED} if it trapped. */
     private long load(int ea, int size) {
-        int ti = (ea >>> TranslationCache.PAGE_SHIFT) & cacheMask;
+        int ti = TranslationCache.index(ea, cacheMask);
         int off = ea & PAGE_MASK;
         if (readTag[ti] == ((ea & ~PAGE_MASK) | state.dataContext) && off <= PAGE_SIZE - size) {
             int p = ramOffset[ti] + off;
@@ -1358,7 +1672,7 @@ public final class Interpreter implements Cpu {
 
     /** Stores the low {@code size} (1, 2 or 4) bytes of {@code value} big-endian; false if it trapped. */
     private boolean store(int ea, int size, int value) {
-        int ti = (ea >>> TranslationCache.PAGE_SHIFT) & cacheMask;
+        int ti = TranslationCache.index(ea, cacheMask);
         int off = ea & PAGE_MASK;
         if (writeTag[ti] == ((ea & ~PAGE_MASK) | state.dataContext) && off <= PAGE_SIZE - size) {
             int p = ramOffset[ti] + off;
@@ -1382,7 +1696,7 @@ public final class Interpreter implements Cpu {
     }
 
     private boolean loadDouble(int ea) {
-        int ti = (ea >>> TranslationCache.PAGE_SHIFT) & cacheMask;
+        int ti = TranslationCache.index(ea, cacheMask);
         int off = ea & PAGE_MASK;
         if (readTag[ti] == ((ea & ~PAGE_MASK) | state.dataContext) && off <= PAGE_SIZE - 8) {
             slowValue = ram.loadDouble(ramOffset[ti] + off);
@@ -1470,7 +1784,7 @@ public final class Interpreter implements Cpu {
         final CpuState s = state;
         final int[] tags = kind == MissHandler.STORE ? writeTag : readTag;
         for (int attempt = 0; attempt < 3; attempt++) {
-            int ti = (ea >>> TranslationCache.PAGE_SHIFT) & cacheMask;
+            int ti = TranslationCache.index(ea, cacheMask);
             if (tags[ti] == ((ea & ~PAGE_MASK) | s.dataContext)) {
                 lastSpan = PAGE_SIZE - (ea & PAGE_MASK);
                 return ramOffset[ti] + (ea & PAGE_MASK);
@@ -1517,7 +1831,7 @@ public final class Interpreter implements Cpu {
         for (int attempt = 0; attempt < 3; attempt++) {
             switch (misses.miss(s, pc, MissHandler.FETCH)) {
                 case MissHandler.REFILLED: {
-                    int ti = (pc >>> TranslationCache.PAGE_SHIFT) & cacheMask;
+                    int ti = TranslationCache.index(pc, cacheMask);
                     if (execTag[ti] == ((pc & ~PAGE_MASK) | s.fetchContext)) {
                         return ramOffset[ti];
                     }

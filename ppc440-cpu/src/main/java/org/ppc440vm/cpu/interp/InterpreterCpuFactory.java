@@ -11,10 +11,22 @@ import org.ppc440vm.cpu.spi.MissHandler;
 /** Publishes the interpreter as the platform's {@link CpuFactory}. */
 @Component(service = CpuFactory.class, property = "ppc440vm.cpu.model=440EP")
 public final class InterpreterCpuFactory implements CpuFactory {
+    /** The block compilation threshold for the cores made, or null for the default (system property). */
+    private final Integer jitThreshold;
+
+    public InterpreterCpuFactory() {
+        this.jitThreshold = null;
+    }
+
+    /** Cores with this block compilation threshold (0: never compile; 1: every block at its first entry). */
+    public InterpreterCpuFactory(int jitThreshold) {
+        this.jitThreshold = jitThreshold;
+    }
 
     @Override
     public Cpu create(GuestRam ram, MissHandler misses, int cacheEntries) {
-        return new Interpreter(ram, misses, cacheEntries);
+        return jitThreshold == null ? new Interpreter(ram, misses, cacheEntries)
+                : new Interpreter(ram, misses, cacheEntries, jitThreshold);
     }
 
     @Override

@@ -4,7 +4,10 @@ package org.ppc440vm.cpu.spi;
  * The 4 KiB translations the CPU really uses: the "hardware" TLB of the host thread running a vCPU. The tlb bundle's
  * shadow TLB fills it on demand from the guest TLB and invalidates it precisely; the CPU only reads it.
  *
- * <p>Direct-mapped: entry {@code i = (ea >>> 12) & mask}. A tag is {@code (ea & 0xFFFFF000) | context} where the
+ * <p>Direct-mapped: entry {@code i = index(ea, mask) = ((ea >>> 12) ^ (ea >>> 20)) & mask}: the page number folded
+ * with its own high bits, so that pages 256 MiB apart (a Linux user program's text at 0x1000_0000 and the kernel's
+ * at 0xC000_0000, both in entry 0 with a plain {@code (ea >>> 12) & mask}) do not evict each other on every system
+ * call, while the pages of a contiguous region still fill consecutive entries. A tag is {@code (ea & 0xFFFFF000) | context} where the
  * context (12 low bits, see {@link CpuState#fetchContext}) is the guest's PR, address space and PID; there are
  * separate tags per access kind, so a permission that the guest entry does not grant is simply a tag that never
  * matches. A hit is {@code tag[i] == ((ea & ~0xFFF) | ctx)}: then the byte is {@code ram[ramOffset[i] + (ea & 0xFFF)]}.
@@ -38,7 +41,15 @@ public final class TranslationCache {
 
     /** Index of the entry for effective address {@code ea}. */
     public int index(int ea) {
-        return (ea >>> PAGE_SHIFT) & mask;
+        return index(ea, mask);
+    }
+
+    /**
+     * Index of the entry for {@code ea} in a cache with {@code mask}: the one formula every user of the cache (and
+     * the interpreter's inlined copies of the lookup) must share.
+     */
+    public static int index(int ea, int mask) {
+        return ((ea >>> PAGE_SHIFT) ^ (ea >>> (PAGE_SHIFT + 8))) & mask;
     }
 
     /** The tag an access to {@code ea} in {@code context} must find. */

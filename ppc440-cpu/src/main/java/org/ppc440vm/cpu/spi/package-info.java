@@ -7,7 +7,7 @@
  * return code, never an exception or an allocation.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.ppc440vm.cpu.spi;
 
 import org.osgi.annotation.bundle.Export;

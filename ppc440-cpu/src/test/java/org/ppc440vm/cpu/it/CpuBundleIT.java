@@ -35,7 +35,7 @@ public class CpuBundleIT {
 
     @Test
     public void exportsOnlyTheVersionedSpi() {
-        BundleChecks.assertActiveAndExports(context, "org.ppc440vm.ppc440-cpu", Map.of("org.ppc440vm.cpu.spi", "1.1.0"));
+        BundleChecks.assertActiveAndExports(context, "org.ppc440vm.ppc440-cpu", Map.of("org.ppc440vm.cpu.spi", "1.2.0"));
     }
 
     @Test

@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.ppc440vm.cpu.interp.InterpreterCpuFactory;
+import org.ppc440vm.cpu.spi.CpuFactory;
 
 /**
  * Every program of the oracle suite (manifest.txt beside bin/ and expected/), run through user mode on the
@@ -38,14 +39,24 @@ class UserModeOracleTest {
     Stream<DynamicTest> everyProgramMatchesItsExpectedOutput() throws IOException {
         List<String> names = lines(resource("manifest.txt"));
         assertFalse(names.isEmpty(), "the manifest lists programs");
-        return names.stream().map(name -> DynamicTest.dynamicTest(name, () -> check(name)));
+        return names.stream().map(name -> DynamicTest.dynamicTest(name,
+                () -> check(name, new InterpreterCpuFactory())));
     }
 
-    private static void check(String name) throws Exception {
+    /** The same with every straight-line block compiled to JVM code at its first entry (see BlockCompiler). */
+    @TestFactory
+    Stream<DynamicTest> everyProgramMatchesWithEveryBlockCompiled() throws IOException {
+        List<String> names = lines(resource("manifest.txt"));
+        assertFalse(names.isEmpty(), "the manifest lists programs");
+        return names.stream().map(name -> DynamicTest.dynamicTest(name,
+                () -> check(name, new InterpreterCpuFactory(1))));
+    }
+
+    private static void check(String name, CpuFactory cpus) throws Exception {
         byte[] elf = resource("bin/" + name + ".elf");
         List<String> args = optionalLines("expected/" + name + ".args");
         List<String> env = optionalLines("expected/" + name + ".env");
-        Result r = run(name, elf, args, env);
+        Result r = run(name, elf, args, env, cpus);
         String expectedStdout = new String(resource("expected/" + name + ".stdout"), StandardCharsets.UTF_8);
         String expectedStderr = new String(resource("expected/" + name + ".stderr"), StandardCharsets.UTF_8);
         int expectedStatus = Integer.parseInt(new String(resource("expected/" + name + ".status"),
@@ -103,6 +114,11 @@ class UserModeOracleTest {
     }
 
     static Result run(String name, byte[] elf, List<String> args, List<String> env) throws Exception {
+        return run(name, elf, args, env, new InterpreterCpuFactory());
+    }
+
+    static Result run(String name, byte[] elf, List<String> args, List<String> env, CpuFactory cpus)
+            throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         UserProcess.Config config = new UserProcess.Config();
@@ -110,7 +126,7 @@ class UserModeOracleTest {
         config.environment = env;
         config.randomSeed = 1L;
         config.stringEncoding = StandardCharsets.UTF_8; // the .args and .env files are UTF-8
-        UserProcess p = UserProcess.load(elf, programPath(name), args, config, new InterpreterCpuFactory(),
+        UserProcess p = UserProcess.load(elf, programPath(name), args, config, cpus,
                 new ByteArrayInputStream(new byte[0]), out, err);
         Result r = new Result();
         Throwable[] crash = new Throwable[1];

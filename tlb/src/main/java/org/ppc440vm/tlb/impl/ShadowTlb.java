@@ -49,6 +49,8 @@ final class ShadowTlb {
 
     long evictions;
     long invalidations;
+    /** Translations {@link #invalidateOverridden} examined ({@code shadow_override_scans}). */
+    long overrideScans;
     long pidInvalidations;
     long saves;
     long restores;
@@ -147,14 +149,27 @@ final class ShadowTlb {
     }
 
     /**
-     * A guest entry was written at {@code entry} (range {@code base}/{@code offsetMask}, space, TID): translations
-     * that came from higher-numbered entries and that it now takes precedence over go. A user-context translation
+     * Guest entry {@code entry} of {@code guest} was written (its range, address space and TID are the new ones):
+     * translations that came from higher-numbered entries and that it now takes precedence over go. A user-context translation
      * survives if the new entry's TID cannot match its PID; supervisor contexts carry no PID, so there any overlap
      * counts.
      */
-    void invalidateOverridden(int entry, int base, int offsetMask, int space, int tid) {
+    void invalidateOverridden(GuestTlb guest, int entry) {
+        int base = guest.base[entry];
+        int offsetMask = guest.offsetMask[entry];
+        int space = guest.space[entry];
+        int tid = guest.tid[entry];
         for (int e = entry + 1; e < GUEST_TLB_ENTRIES; e++) {
+            // Every translation of entry e lies in e's range and address space (any change to e drops them all), so
+            // an entry the new one cannot overlap is passed over without walking its list. Linux's miss handler
+            // writes a low entry on every TLB miss, and the kernel's pinned 256 MiB entries above it hold thousands
+            // of translations: walking them slot by slot made tlbwe the costliest exit of a boot.
+            if (head[e] == NONE || guest.space[e] != space
+                    || !GuestTlb.overlaps(guest.base[e], guest.offsetMask[e], base, offsetMask)) {
+                continue;
+            }
             for (int s = head[e]; s != NONE;) {
+                overrideScans++;
                 int following = next(s);
                 int ctx = context(s);
                 if (GuestTlb.overlaps(page(s), TranslationCache.PAGE_MASK, base, offsetMask)

@@ -284,7 +284,7 @@ final class TlbManager implements Mmu440 {
         if (guest.write(i, word, value)) {
             shadow.invalidateEntry(i);
             if (guest.live[i]) {
-                shadow.invalidateOverridden(i, guest.base[i], guest.offsetMask[i], guest.space[i], guest.tid[i]);
+                shadow.invalidateOverridden(guest, i);
             }
             if (checking) {
                 enforceConsistency("tlbwe", i, word, value);
@@ -446,6 +446,7 @@ final class TlbManager implements Mmu440 {
         c.put(MmuCounters.GUEST_TLB_WRITES, tlbwe);
         c.put(MmuCounters.SHADOW_EVICTIONS, shadow.evictions);
         c.put(MmuCounters.SHADOW_INVALIDATIONS, shadow.invalidations);
+        c.put(MmuCounters.OVERRIDE_SCANS, shadow.overrideScans);
         c.put(MmuCounters.PID_INVALIDATIONS, shadow.pidInvalidations);
         c.put(MmuCounters.HOST_SAVES, shadow.saves);
         c.put(MmuCounters.HOST_RESTORES, shadow.restores);

@@ -31,6 +31,11 @@ public final class MmuCounters {
     public static final String SHADOW_EVICTIONS = "shadow_evictions";
     /** Shadow entries invalidated because the guest entry they came from changed or was overridden. */
     public static final String SHADOW_INVALIDATIONS = "shadow_invalidations";
+    /**
+     * Shadow entries a tlbwe examined for being overridden by the entry it wrote (only those of higher-numbered
+     * entries whose range and address space overlap it are examined).
+     */
+    public static final String OVERRIDE_SCANS = "shadow_override_scans";
     /** Supervisor shadow entries dropped because the PID they depended on changed. */
     public static final String PID_INVALIDATIONS = "shadow_pid_invalidations";
     /** Host tier: saves and restores of this vCPU's shadow entries, and the entries restored. */

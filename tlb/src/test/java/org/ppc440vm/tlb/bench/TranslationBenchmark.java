@@ -82,7 +82,7 @@ public class TranslationBenchmark {
         int ctx = state.dataContext;
         int sum = 0;
         for (int ea : addresses) {
-            int i = (ea >>> TranslationCache.PAGE_SHIFT) & mask;
+            int i = TranslationCache.index(ea, mask);
             if (tags[i] == ((ea & ~TranslationCache.PAGE_MASK) | ctx)) {
                 sum += ram.loadWord(offsets[i] + (ea & TranslationCache.PAGE_MASK));
             } else {
@@ -109,7 +109,7 @@ public class TranslationBenchmark {
         int ctx = state.dataContext;
         int sum = 0;
         for (int ea : addresses) {
-            int i = (ea >>> TranslationCache.PAGE_SHIFT) & mask;
+            int i = TranslationCache.index(ea, mask);
             sum += tags[i] == ((ea & ~TranslationCache.PAGE_MASK) | ctx)
                     ? offsets[i] + (ea & TranslationCache.PAGE_MASK) : slowLoad(ea);
         }

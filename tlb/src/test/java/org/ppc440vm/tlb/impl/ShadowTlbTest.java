@@ -86,6 +86,34 @@ class ShadowTlbTest {
     }
 
     /**
+     * Linux's TLB miss handler writes a low entry on every miss while the kernel's pinned entries above it hold
+     * thousands of translations: a write must not walk the translations of entries it cannot overlap (other range
+     * or other address space), yet must still drop what it does override.
+     */
+    @Test
+    void aNewLowerEntryPassesOverTheTranslationsOfDisjointHigherEntries() {
+        cpu.writeEntry(63, 0, w0(0x40000000, Mmu440.SIZE_16M, 0), 0x01000000, KERNEL);
+        cpu.writeEntry(62, 0, w0(0x00000000, Mmu440.SIZE_16M, 0) | Mmu440.TLB0_TS, 0x00000000, USER);
+        touch(0x40000000, 200);
+        cpu.setMsr(CpuState.MSR_PR | CpuState.MSR_IS | CpuState.MSR_DS);
+        touch(0x00300000, 3);
+        cpu.setMsr(0);
+        assertEquals(203, cpu.mmu.shadowEntries());
+        long scans = cpu.counter(MmuCounters.OVERRIDE_SCANS);
+        for (int i = 0; i < 40; i++) { // disjoint range (AS 0), or same range in the other address space
+            cpu.writeEntry(i, 0, w0(0x10000000 + i * 0x1000, Mmu440.SIZE_4K, 0), 0x02000000, KERNEL);
+        }
+        cpu.writeEntry(41, 0, w0(0x00300000, Mmu440.SIZE_4K, 0), 0x02000000, KERNEL);
+        assertEquals(scans, cpu.counter(MmuCounters.OVERRIDE_SCANS), "no translation of a disjoint entry was examined");
+        assertEquals(203, cpu.mmu.shadowEntries());
+        cpu.writeEntry(42, 0, w0(0x40001000, Mmu440.SIZE_4K, 0), 0x02000000, KERNEL);
+        assertEquals(202, cpu.mmu.shadowEntries(), "the overridden kernel page went");
+        // Words 0, 1 and 2 each change the entry: each write examines the kernel entry's translations once.
+        assertEquals(scans + 200 + 199 + 199, cpu.counter(MmuCounters.OVERRIDE_SCANS), "the overlapped ones were");
+        assertEquals(Outcome.ram(0x02000010), cpu.access(0x40001010, LOAD));
+    }
+
+    /**
      * KUAP: the kernel writes PID on every entry, exit and user copy. Kernel (TID 0) translations must survive: no
      * refill and no invalidation after flipping PID back and forth.
      */

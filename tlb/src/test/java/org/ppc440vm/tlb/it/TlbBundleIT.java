@@ -54,7 +54,7 @@ public class TlbBundleIT {
 
     @Test
     public void exportsOnlyTheVersionedSpi() {
-        BundleChecks.assertActiveAndExports(context, "org.ppc440vm.tlb", Map.of("org.ppc440vm.tlb.spi", "1.0.0"));
+        BundleChecks.assertActiveAndExports(context, "org.ppc440vm.tlb", Map.of("org.ppc440vm.tlb.spi", "1.1.0"));
     }
 
     @Test

@@ -8,6 +8,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.ServiceScope;
 import org.ppc440vm.api.device.MmioDevice;
 import org.ppc440vm.api.device.StatefulDevice;
 import org.ppc440vm.virtio.spi.VirtioMmioComponent;
@@ -22,12 +23,22 @@ import org.ppc440vm.virtio.spi.VirtioMmioComponent;
  * <li>{@value #READONLY}: {@code on}/{@code off} (or true/false), default off;</li>
  * <li>{@value #SERIAL}: the id GET_ID reports (at most 20 characters), default the image's file name.</li>
  * </ul>
- * A missing image, one that is not a whole number of 512-byte sectors, or one that cannot be opened as asked makes
- * activation fail with a message naming the file (logged on stderr as well), and no device appears.
+ * Configuration properties are service properties too (the board's {@code ppc440vm.vm} among them), and the service
+ * carries {@code ppc440vm.device.type=virtio-blk}.
+ *
+ * <p>Prototype scope, so that a device can be hot-swapped: every {@code ServiceObjects.getService()} activates an
+ * independent instance of the same configuration, with its own transport and its own handle on the image; the board
+ * carries the state from one to the next. The component is delayed: the image is opened when an instance is asked
+ * for. A missing image, one that is not a whole number of 512-byte sectors, or one that cannot be opened as asked
+ * makes that activation fail with a message naming the file (on stderr, and as SCR's failure reason), and
+ * {@code getService()} returns null.
  */
 @Component(service = {MmioDevice.class, StatefulDevice.class}, configurationPid = VirtioBlkComponent.PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
+        configurationPolicy = ConfigurationPolicy.REQUIRE, scope = ServiceScope.PROTOTYPE,
+        property = MmioDevice.TYPE_PROPERTY + "=" + VirtioBlkComponent.TYPE)
 public final class VirtioBlkComponent extends VirtioMmioComponent {
+    /** The {@link MmioDevice#TYPE_PROPERTY} value, also the type named in the device's state. */
+    public static final String TYPE = "virtio-blk";
     public static final String PID = "org.ppc440vm.virtio.blk";
     public static final String FILE = "file";
     public static final String READONLY = "readonly";

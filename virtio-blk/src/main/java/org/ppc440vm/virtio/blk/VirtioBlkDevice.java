@@ -390,7 +390,7 @@ final class VirtioBlkDevice implements VirtioDevice {
 
     @Override
     public String stateType() {
-        return "virtio-blk";
+        return VirtioBlkComponent.TYPE;
     }
 
     @Override

@@ -11,6 +11,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.component.annotations.ServiceScope;
 import org.ppc440vm.api.device.MmioDevice;
 import org.ppc440vm.api.device.StatefulDevice;
 import org.ppc440vm.api.net.NetworkBackend;
@@ -27,10 +28,19 @@ import org.ppc440vm.virtio.spi.VirtioMmioComponent;
  * host connections) running, and the new device instance attaches where the old one left. A missing backend is not
  * an error: the device stays on the board with its link down (VIRTIO_NET_F_STATUS) until one appears. The board may
  * narrow the reference with the configuration property {@code backend.target} = {@code (ppc440vm.netdev.id=ID)}.
+ *
+ * <p>Prototype scope, so that a device can be hot-swapped: every {@code ServiceObjects.getService()} activates an
+ * independent instance of the same configuration (own transport, own binding of the backend reference); a swap only
+ * moves the receiver registration from the old instance to the new one and never touches the backend itself.
+ * Configuration properties are service properties too (the board's {@code ppc440vm.vm} among them), and the service
+ * carries {@code ppc440vm.device.type=virtio-net}.
  */
 @Component(service = {MmioDevice.class, StatefulDevice.class}, configurationPid = VirtioNetComponent.PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE)
+        configurationPolicy = ConfigurationPolicy.REQUIRE, scope = ServiceScope.PROTOTYPE,
+        property = MmioDevice.TYPE_PROPERTY + "=" + VirtioNetComponent.TYPE)
 public final class VirtioNetComponent extends VirtioMmioComponent {
+    /** The {@link MmioDevice#TYPE_PROPERTY} value, also the type named in the device's state. */
+    public static final String TYPE = "virtio-net";
     public static final String PID = "org.ppc440vm.virtio.net";
     public static final String NETDEV = "netdev";
     public static final String MAC = "mac";
@@ -64,7 +74,7 @@ public final class VirtioNetComponent extends VirtioMmioComponent {
             device = null;
         }
         if (d != null) {
-            d.setBackend(null);
+            d.release();
         }
     }
 

@@ -58,7 +58,7 @@ final class VirtioNetDevice implements VirtioDevice, FrameReceiver {
     static final int STATUS_LINK_UP = 1;
     /** virtio_net_config: mac[6], status, max_virtqueue_pairs, mtu (each 16-bit, little-endian). */
     static final int CONFIG_SIZE = 12;
-    static final String STATE_TYPE = "virtio-net";
+    static final String STATE_TYPE = VirtioNetComponent.TYPE;
 
     private final String netdev;
     private volatile byte[] mac;
@@ -77,6 +77,12 @@ final class VirtioNetDevice implements VirtioDevice, FrameReceiver {
     private boolean rxStarved;
     /** Attached to the backend: from activation until a driver reset or detach (so also while quiesced). */
     private boolean receiving;
+    /**
+     * The state was exported for another instance (a hot-swap or a park) and this one was not activated again: it
+     * stays the backend's receiver, refusing frames so that the backend holds them, until the instance that imports
+     * the state attaches in its place; its detach and release leave the backend alone.
+     */
+    private volatile boolean handedOver;
 
     /** Transmit staging: the frame behind the header. Used only in transport calls, which never overlap. */
     private final ByteBuffer txFrame = ByteBuffer.allocate(NetworkBackend.MAX_FRAME_SIZE);
@@ -186,8 +192,24 @@ final class VirtioNetDevice implements VirtioDevice, FrameReceiver {
 
     @Override
     public void detach() {
-        stopReceiving();
+        if (!handedOver) {
+            stopReceiving();
+        }
         context = null;
+    }
+
+    /**
+     * The component is going away: lets go of the backend, unless the state was handed over (a park while the
+     * bundle is updated), in which case this instance stays attached but refusing, so that the backend holds (within
+     * its bound) what arrives until the next instance attaches and asks for it: a park loses no frame the backend's
+     * queue can hold. If no instance ever comes, the backend drops what does not fit, as without a receiver.
+     */
+    void release() {
+        if (handedOver) {
+            backend = null;
+            return;
+        }
+        setBackend(null);
     }
 
     /** The driver is gone (reset) or the device left the board: frames for it are the backend's to drop. */
@@ -212,6 +234,7 @@ final class VirtioNetDevice implements VirtioDevice, FrameReceiver {
             active = true;
             receiving = true;
         }
+        handedOver = false;
         transmit(); // what the driver queued before a hot-swap or resume
         NetworkBackend b = backend;
         if (b != null) {
@@ -253,6 +276,7 @@ final class VirtioNetDevice implements VirtioDevice, FrameReceiver {
             features = 0;
             rxStarved = false;
         }
+        handedOver = false;
         stopReceiving();
     }
 
@@ -265,6 +289,7 @@ final class VirtioNetDevice implements VirtioDevice, FrameReceiver {
     public void exportState(DeviceState.Builder state) {
         state.put("net.mac", VirtioNetComponent.formatMac(mac));
         state.put("net.netdev", netdev);
+        handedOver = true; // until activated again (a resume after a refused swap, or a snapshot's resume)
     }
 
     @Override

@@ -101,8 +101,11 @@ public class VirtioNetBundleIT {
 
     private MmioDevice device(String netdev) throws Exception {
         String filter = "(netdev=" + netdev + ")";
-        waitFor(() -> !devices(filter).isEmpty(), "the device for " + netdev);
-        return context.getService(devices(filter).iterator().next());
+        MmioDevice[] found = new MmioDevice[1];
+        // A service being unregistered (a bundle refresh in the background) gives no instance: look again.
+        waitFor(() -> !devices(filter).isEmpty()
+                && (found[0] = context.getService(devices(filter).iterator().next())) != null, "the device for " + netdev);
+        return found[0];
     }
 
     private NetworkBackend backend(String id) throws Exception {
@@ -123,6 +126,14 @@ public class VirtioNetBundleIT {
         configure(VirtioNetComponent.PID, "base", "0xef602200", "interrupt", "21", "netdev", "nobody",
                 "mac", "52:54:00:aa:bb:cc");
         MmioDevice d = device("nobody");
+        ServiceReference<MmioDevice> ref = devices("(netdev=nobody)").iterator().next();
+        assertEquals("virtio-net", ref.getProperty(MmioDevice.TYPE_PROPERTY));
+        assertEquals("prototype scope: the board can make a second instance for a hot-swap",
+                Constants.SCOPE_PROTOTYPE, ref.getProperty(Constants.SERVICE_SCOPE));
+        org.osgi.framework.ServiceObjects<MmioDevice> objects = context.getServiceObjects(ref);
+        MmioDevice second = objects.getService();
+        assertTrue("an independent instance of the same configuration", second != d && second.base() == d.base());
+        objects.ungetService(second);
         assertEquals(0xef602200L, d.base());
         assertEquals("virtio-net@ef602200", d.name());
         assertEquals(0x74726976L, d.read(0, 4, Endian.LITTLE));
@@ -246,9 +257,15 @@ public class VirtioNetBundleIT {
                 refreshed.notifyAll();
             }
         });
-        waitFor(() -> context.getBundle(bundleId).getState() == Bundle.ACTIVE && !devices("(netdev=n1)").isEmpty()
-                && FrameworkUtil.getBundle(context.getService(devices("(netdev=n1)").iterator().next()).getClass())
-                        .getState() == Bundle.ACTIVE, "the device back after the update");
+        // The refresh runs in the background and restarts the bundle once more: a service met while it is being
+        // unregistered gives no instance (null, a delayed prototype component no longer activates), so look again.
+        waitFor(() -> {
+            if (context.getBundle(bundleId).getState() != Bundle.ACTIVE || devices("(netdev=n1)").isEmpty()) {
+                return false;
+            }
+            MmioDevice back = context.getService(devices("(netdev=n1)").iterator().next());
+            return back != null && FrameworkUtil.getBundle(back.getClass()).getState() == Bundle.ACTIVE;
+        }, "the device back after the update");
 
         Collection<ServiceReference<NetworkBackend>> after = backends("(" + NetworkBackend.ID_PROPERTY + "=n1)");
         assertEquals(1, after.size());

@@ -12,7 +12,8 @@ import org.ppc440vm.api.memory.Endian;
 /**
  * The guest-physical address map outside RAM: which device answers which window. Windows are sorted by base; a
  * look-up is a check of the last window hit and then a binary search, with no allocation. Each window is a
- * {@link Slot}, the indirection a hot-swap replaces.
+ * {@link DeviceSlot}, the indirection a hot-swap replaces: the slot forwards the access to whichever implementation is
+ * behind it now (and makes the vCPU wait while none is). A detached slot's window is unassigned.
  *
  * <p>An address no device claims reads 0 and ignores writes, as QEMU's unassigned memory does (the kernel probes the
  * device tree's nodes and must survive an absent device), with one warning per address; on a strict bus
@@ -20,57 +21,48 @@ import org.ppc440vm.api.memory.Endian;
  */
 public final class AddressMap {
 
-    /** One window and the device behind it, with access counters (written by the vCPU thread only). */
-    public static final class Slot {
-        final long base;
-        final long end;
-        volatile MmioDevice device;
-        long reads;
-        long writes;
-
-        Slot(MmioDevice device) {
-            this.device = device;
-            this.base = device.base();
-            this.end = device.base() + device.windowSize();
-        }
-
-        public MmioDevice device() {
-            return device;
-        }
-
-        public long base() {
-            return base;
-        }
-
-        public long size() {
-            return end - base;
-        }
-
-        public long reads() {
-            return reads;
-        }
-
-        public long writes() {
-            return writes;
-        }
-    }
-
-    private final Slot[] slots;
+    private final DeviceSlot[] slots;
     private final long[] bases;
     private final boolean strictBus;
     private final UnassignedAccessLog unassigned;
-    private Slot last;
+    private DeviceSlot last;
     private long unassignedReads;
     private long unassignedWrites;
 
     /**
-     * Maps {@code devices}; fails, naming both devices, when two windows overlap, and when a window is empty or
-     * overlaps RAM ({@code [0, ramSize)}), where the guest would never reach it.
+     * Maps {@code devices}, each in a slot of its own that never changes (tests, simple boards); fails like
+     * {@link #of}.
      */
     public AddressMap(long ramSize, List<? extends MmioDevice> devices, boolean strictBus, Consumer<String> warn)
             throws BoardException {
-        List<Slot> sorted = new ArrayList<>();
-        for (MmioDevice d : devices) {
+        this(ramSize, wrap(devices), strictBus, warn);
+    }
+
+    /**
+     * Maps {@code slots}; fails, naming both devices, when two windows overlap, and when a window is empty or
+     * overlaps RAM ({@code [0, ramSize)}), where the guest would never reach it.
+     */
+    public static AddressMap of(long ramSize, List<DeviceSlot> slots, boolean strictBus, Consumer<String> warn)
+            throws BoardException {
+        return new AddressMap(ramSize, slots.toArray(new DeviceSlot[0]), strictBus, warn);
+    }
+
+    private static DeviceSlot[] wrap(List<? extends MmioDevice> devices) throws BoardException {
+        DeviceSlot[] s = new DeviceSlot[devices.size()];
+        for (int i = 0; i < s.length; i++) {
+            MmioDevice d = devices.get(i);
+            if (d.windowSize() <= 0) {
+                throw new BoardException("device " + d.name() + " has an empty MMIO window at " + hex(d.base()));
+            }
+            s[i] = DeviceSlot.fixed(d);
+        }
+        return s;
+    }
+
+    private AddressMap(long ramSize, DeviceSlot[] given, boolean strictBus, Consumer<String> warn)
+            throws BoardException {
+        List<DeviceSlot> sorted = new ArrayList<>();
+        for (DeviceSlot d : given) {
             if (d.windowSize() <= 0) {
                 throw new BoardException("device " + d.name() + " has an empty MMIO window at " + hex(d.base()));
             }
@@ -78,18 +70,18 @@ public final class AddressMap {
                 throw new BoardException(String.format("device %s's window %s overlaps RAM (0x0-%s): the guest could"
                         + " never reach it", d.name(), window(d.base(), d.windowSize()), hex(ramSize - 1)));
             }
-            sorted.add(new Slot(d));
+            sorted.add(d);
         }
         sorted.sort(Comparator.comparingLong(s -> s.base));
         for (int i = 1; i < sorted.size(); i++) {
-            Slot a = sorted.get(i - 1);
-            Slot b = sorted.get(i);
+            DeviceSlot a = sorted.get(i - 1);
+            DeviceSlot b = sorted.get(i);
             if (b.base < a.end) {
                 throw new BoardException(String.format("devices %s (%s) and %s (%s) claim overlapping MMIO windows",
-                        a.device.name(), window(a.base, a.end - a.base), b.device.name(), window(b.base, b.end - b.base)));
+                        a.name(), window(a.base, a.end - a.base), b.name(), window(b.base, b.end - b.base)));
             }
         }
-        this.slots = sorted.toArray(new Slot[0]);
+        this.slots = sorted.toArray(new DeviceSlot[0]);
         this.bases = new long[slots.length];
         for (int i = 0; i < slots.length; i++) {
             bases[i] = slots[i].base;
@@ -107,8 +99,8 @@ public final class AddressMap {
     }
 
     /** The slot whose window holds {@code address}, or null. */
-    public Slot find(long address) {
-        Slot s = last;
+    public DeviceSlot find(long address) {
+        DeviceSlot s = last;
         if (s != null && address >= s.base && address < s.end) {
             return s;
         }
@@ -144,10 +136,9 @@ public final class AddressMap {
         if (exit.isWrite()) {
             return write(address, size, exit.data(), order, exit.pc());
         }
-        Slot s = find(address);
-        if (s != null) {
-            s.reads++;
-            exit.complete(s.device.read(address - s.base, size, order));
+        DeviceSlot s = find(address);
+        if (s != null && !s.isDetached()) {
+            exit.complete(s.read(address - s.base, size, order));
             return true;
         }
         unassignedReads++;
@@ -163,16 +154,15 @@ public final class AddressMap {
 
     /** A read as the guest would make it (tests, the monitor); unassigned reads 0. */
     public long read(long address, int size, Endian order) {
-        Slot s = find(address);
-        return s == null ? 0 : s.device.read(address - s.base, size, order);
+        DeviceSlot s = find(address);
+        return s == null || s.isDetached() ? 0 : s.read(address - s.base, size, order);
     }
 
     /** A write; false when refused (unassigned on a strict bus). */
     public boolean write(long address, int size, long value, Endian order, int pc) {
-        Slot s = find(address);
-        if (s != null) {
-            s.writes++;
-            s.device.write(address - s.base, size, value, order);
+        DeviceSlot s = find(address);
+        if (s != null && !s.isDetached()) {
+            s.write(address - s.base, size, value, order);
             return true;
         }
         unassignedWrites++;
@@ -195,7 +185,7 @@ public final class AddressMap {
     }
 
     /** The windows in address order. */
-    public List<Slot> slots() {
+    public List<DeviceSlot> slots() {
         return List.of(slots);
     }
 

@@ -6,11 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-import org.ppc440vm.api.device.DeviceContext;
 import org.ppc440vm.api.device.DeviceTreeNode;
-import org.ppc440vm.api.device.InterruptLine;
 import org.ppc440vm.api.device.MmioDevice;
-import org.ppc440vm.api.memory.GuestMemory;
 import org.ppc440vm.board.fdt.BoardDeviceTree;
 import org.ppc440vm.board.fdt.FdtNode;
 import org.ppc440vm.board.uart.Uart16550;
@@ -21,30 +18,44 @@ import org.ppc440vm.cpu.spi.GuestRam;
  * The bamboo-compatible machine: RAM at physical 0, one 440EP core (made by the VM, not here), UIC0 on DCRs
  * 0xC0-0xC8, UART0 at 0xEF600300 on UIC0 source 0, and whatever MMIO devices are plugged in (virtio-mmio windows
  * from 0xEF602000 on). It owns the address map and the DCR map, attaches each device with its
- * {@link DeviceContext}, and describes itself in a device tree.
+ * {@link org.ppc440vm.api.device.DeviceContext}, and describes itself in a device tree.
  */
 public final class Board {
 
-    /** A device plugged into the board, with the UIC source its configuration names (or -1) and its options. */
+    /**
+     * A device plugged into the board, with the UIC source its configuration names (or -1), its options, its type
+     * (null: from its name) and the implementation it comes from (provider, origin, release: see
+     * {@link DeviceSlot.Implementation}).
+     */
     public static final class Plugged {
         final MmioDevice device;
         final int interrupt;
         final Map<String, String> options;
+        final String type;
+        final DeviceSlot.Implementation implementation;
 
         public Plugged(MmioDevice device, int interrupt, Map<String, String> options) {
-            this.device = device;
+            this(new DeviceSlot.Implementation(device, null, null, null), null, interrupt, options);
+        }
+
+        public Plugged(DeviceSlot.Implementation implementation, String type, int interrupt,
+                Map<String, String> options) {
+            this.device = implementation.device();
+            this.implementation = implementation;
+            this.type = type;
             this.interrupt = interrupt;
             this.options = options == null ? Map.of() : Map.copyOf(options);
         }
     }
 
+    /** The provider shown for the board's own devices (the UART). */
+    public static final String BUILT_IN = "built-in";
+
     private final GuestRam ram;
     private final Uic uic;
     private final Uart16550 uart;
-    private final List<Plugged> plugged;
     private final AddressMap mmio;
     private final DcrMap dcrs;
-    private final Consumer<String> log;
     private boolean attached;
 
     /**
@@ -60,18 +71,22 @@ public final class Board {
         this.ram = new GuestRam((int) ramBytes);
         this.uic = new Uic();
         this.uart = uart;
-        this.plugged = List.copyOf(extra);
-        this.log = log;
-        List<MmioDevice> devices = new ArrayList<>();
-        devices.add(uart);
-        for (Plugged p : plugged) {
+        List<DeviceSlot> slots = new ArrayList<>();
+        slots.add(new DeviceSlot(new DeviceSlot.Implementation(uart, BUILT_IN, null, null), "uart16550",
+                uart.interrupt(), Map.of(), ram, uic.line(uart.interrupt()), log));
+        for (Plugged p : extra) {
             if (p.interrupt >= uic.sources()) {
                 throw new BoardException("device " + p.device.name() + " wants UIC0 source " + p.interrupt
                         + "; UIC0 has sources 0-31");
             }
-            devices.add(p.device);
+            if (p.device.windowSize() <= 0) {
+                throw new BoardException("device " + p.device.name() + " has an empty MMIO window at "
+                        + String.format("0x%08x", p.device.base()));
+            }
+            slots.add(new DeviceSlot(p.implementation, p.type, p.interrupt, p.options, ram,
+                    p.interrupt >= 0 ? uic.line(p.interrupt) : null, log));
         }
-        this.mmio = new AddressMap(ramBytes, devices, strictBus, warn);
+        this.mmio = AddressMap.of(ramBytes, slots, strictBus, warn);
         this.dcrs = new DcrMap(List.of(uic), warn);
     }
 
@@ -95,12 +110,21 @@ public final class Board {
         return dcrs;
     }
 
+    /** The devices answering now (a waiting or detached window has none), in address order. */
     public List<MmioDevice> devices() {
         List<MmioDevice> all = new ArrayList<>();
-        for (AddressMap.Slot s : mmio.slots()) {
-            all.add(s.device());
+        for (DeviceSlot s : mmio.slots()) {
+            MmioDevice d = s.device();
+            if (d != null) {
+                all.add(d);
+            }
         }
         return Collections.unmodifiableList(all);
+    }
+
+    /** The device windows in address order: the UART and every plugged device, whatever their state. */
+    public List<DeviceSlot> slots() {
+        return mmio.slots();
     }
 
     /** Attaches every device once: the UART to UIC0 source 0, plugged devices to their configured source. */
@@ -109,26 +133,40 @@ public final class Board {
             return;
         }
         attached = true;
-        uart.attach(new Context(uart.name(), uic.line(uart.interrupt()), Map.of()));
-        for (Plugged p : plugged) {
-            p.device.attach(new Context(p.device.name(), p.interrupt >= 0 ? uic.line(p.interrupt) : null, p.options));
+        for (DeviceSlot s : mmio.slots()) {
+            s.attach();
         }
     }
 
-    /** Detaches every device (the VM is over). */
+    /**
+     * Releases a vCPU blocked on a window whose implementation is absent (the VM is stopping): its access completes
+     * as an unassigned one, so that the run loop can see the stop.
+     */
+    public void abortWaits() {
+        for (DeviceSlot s : mmio.slots()) {
+            s.abortWaits();
+        }
+    }
+
+    /** Detaches every device and lets go of the implementations (the VM is over). */
     public void detach() {
         if (!attached) {
             return;
         }
         attached = false;
-        for (Plugged p : plugged) {
-            try {
-                p.device.detach();
-            } catch (RuntimeException e) {
-                log.accept(p.device.name() + ": detach failed: " + e);
+        // Plugged devices first, the UART (the console's device) last, as before.
+        List<DeviceSlot> slots = mmio.slots();
+        DeviceSlot uartSlot = null;
+        for (DeviceSlot s : slots) {
+            if (s.device() == uart) {
+                uartSlot = s;
+                continue;
             }
+            s.shutdown();
         }
-        uart.detach();
+        if (uartSlot != null) {
+            uartSlot.shutdown();
+        }
     }
 
     /** A machine reset: RAM cleared, the board's own devices to their power-on state. */
@@ -141,44 +179,15 @@ public final class Board {
     /** The board's device tree: UIC0 and every device's node under /plb/opb, and /chosen as given. */
     public FdtNode deviceTree(BoardDeviceTree.Chosen chosen) {
         List<DeviceTreeNode> nodes = new ArrayList<>();
-        for (MmioDevice d : devices()) {
-            DeviceTreeNode n = d.deviceTreeNode();
+        for (DeviceSlot s : mmio.slots()) {
+            if (s.state().equals(DeviceSlot.DETACHED)) {
+                continue;
+            }
+            DeviceTreeNode n = s.deviceTreeNode();
             if (n != null) {
                 nodes.add(n);
             }
         }
         return BoardDeviceTree.build(ram.size(), uic.deviceTreeNode(), nodes, chosen);
-    }
-
-    private final class Context implements DeviceContext {
-        private final String name;
-        private final InterruptLine line;
-        private final Map<String, String> options;
-
-        Context(String name, InterruptLine line, Map<String, String> options) {
-            this.name = name;
-            this.line = line;
-            this.options = options;
-        }
-
-        @Override
-        public GuestMemory memory() {
-            return ram;
-        }
-
-        @Override
-        public InterruptLine interruptLine() {
-            return line;
-        }
-
-        @Override
-        public Map<String, String> options() {
-            return options;
-        }
-
-        @Override
-        public void log(String message) {
-            log.accept(name + ": " + message);
-        }
     }
 }

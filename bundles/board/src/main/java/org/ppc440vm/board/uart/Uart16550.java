@@ -1,9 +1,12 @@
 package org.ppc440vm.board.uart;
 
 import org.ppc440vm.api.device.DeviceContext;
+import org.ppc440vm.api.device.DeviceState;
+import org.ppc440vm.api.device.IncompatibleStateException;
 import org.ppc440vm.api.device.DeviceTreeNode;
 import org.ppc440vm.api.device.InterruptLine;
 import org.ppc440vm.api.device.MmioDevice;
+import org.ppc440vm.api.device.StatefulDevice;
 import org.ppc440vm.api.memory.Endian;
 
 /**
@@ -33,7 +36,7 @@ import org.ppc440vm.api.memory.Endian;
  * delivering faster than the guest reads blocks in {@link #receive} (on its own thread, never the vCPU's).
  * Thread-safe: every access is synchronized on the UART.
  */
-public final class Uart16550 implements MmioDevice {
+public final class Uart16550 implements MmioDevice, StatefulDevice {
     public static final long BAMBOO_BASE = 0xEF600300L;
     public static final int BAMBOO_INTERRUPT = 0;
     /** The input clock the device tree states: 11.0592 MHz, divisor 6 at 115200 baud. */
@@ -493,6 +496,71 @@ public final class Uart16550 implements MmioDevice {
             line.set(level);
         }
         lineLevel = level;
+    }
+
+    // ---- state (snapshots; the board's slot calls these) ----
+
+    /** The device type and format version of {@link #exportState()}. */
+    public static final String STATE_TYPE = "uart16550";
+    public static final int STATE_VERSION = 1;
+
+    /** Nothing is ever in flight: a byte written leaves at once, so there is nothing to finish. */
+    @Override
+    public void quiesce() {
+    }
+
+    @Override
+    public void resume() {
+    }
+
+    /**
+     * The chip's registers and the bytes in its receive FIFO. The host backlog is not part of it: that is input the
+     * user typed at this process's terminal, which stays here.
+     */
+    @Override
+    public synchronized DeviceState exportState() {
+        byte[] rx = new byte[rxCount];
+        for (int i = 0; i < rxCount; i++) {
+            rx[i] = rxFifo[(rxHead + i) % FIFO_SIZE];
+        }
+        return DeviceState.builder(STATE_TYPE, STATE_VERSION).put("ier", ier).put("lcr", lcr).put("mcr", mcr)
+                .put("scr", scr).put("dll", dll).put("dlm", dlm).put("fifoEnabled", fifoEnabled ? 1 : 0)
+                .put("triggerLevel", triggerLevel).put("lineErrors", lineErrors).put("modemDeltas", modemDeltas)
+                .put("threPending", threPending ? 1 : 0).put("rx", rx).build();
+    }
+
+    /** Takes a state made by {@link #exportState()} and drives the interrupt line with the result. */
+    @Override
+    public synchronized void importState(DeviceState s) throws IncompatibleStateException {
+        if (!STATE_TYPE.equals(s.deviceType()) || s.version() != STATE_VERSION) {
+            throw new IncompatibleStateException(name + " reads " + STATE_TYPE + " state v" + STATE_VERSION
+                    + ", not " + s.deviceType() + " v" + s.version());
+        }
+        byte[] rx;
+        try {
+            rx = s.getBytes("rx");
+            if (rx.length > FIFO_SIZE) {
+                throw new IncompatibleStateException(name + ": a saved receive FIFO of " + rx.length + " bytes");
+            }
+            ier = (int) s.getLong("ier") & 0x0F;
+            lcr = (int) s.getLong("lcr") & 0xFF;
+            mcr = (int) s.getLong("mcr") & 0x1F;
+            scr = (int) s.getLong("scr") & 0xFF;
+            dll = (int) s.getLong("dll") & 0xFF;
+            dlm = (int) s.getLong("dlm") & 0xFF;
+            fifoEnabled = s.getLong("fifoEnabled") != 0;
+            triggerLevel = (int) s.getLong("triggerLevel");
+            lineErrors = (int) s.getLong("lineErrors") & LSR_ERRORS;
+            modemDeltas = (int) s.getLong("modemDeltas") & 0x0F;
+            threPending = s.getLong("threPending") != 0;
+        } catch (IllegalArgumentException | ClassCastException e) {
+            throw new IncompatibleStateException(name + ": " + e.getMessage());
+        }
+        System.arraycopy(rx, 0, rxFifo, 0, rx.length);
+        rxHead = 0;
+        rxCount = rx.length;
+        refillFromBacklog();
+        updateInterrupt(true);
     }
 
     /** True while the interrupt output is asserted. */

@@ -1,6 +1,7 @@
 package org.ppc440vm.board.uic;
 
 import org.ppc440vm.api.device.DcrDevice;
+import org.ppc440vm.api.device.DeviceState;
 import org.ppc440vm.api.device.DeviceTreeNode;
 import org.ppc440vm.api.device.InterruptController;
 import org.ppc440vm.api.device.InterruptLine;
@@ -245,6 +246,46 @@ public final class Uic implements DcrDevice, InterruptController {
             criticalOut = crit;
             outputs.critical(crit);
         }
+    }
+
+    // ---- snapshots ----
+
+    /** The device type and format version of {@link #saveState()}. */
+    public static final String STATE_TYPE = "uic";
+    public static final int STATE_VERSION = 1;
+
+    /**
+     * The registers and the input levels as the controller last saw them, for a snapshot. The levels are saved too,
+     * so that a level source whose device re-drives its line only on change still reads as active after a restore.
+     */
+    public synchronized DeviceState saveState() {
+        return DeviceState.builder(STATE_TYPE, STATE_VERSION).put("sr", sr & 0xFFFF_FFFFL).put("er", er & 0xFFFF_FFFFL)
+                .put("cr", cr & 0xFFFF_FFFFL).put("pr", pr & 0xFFFF_FFFFL).put("tr", tr & 0xFFFF_FFFFL)
+                .put("vcr", vcr & 0xFFFF_FFFFL).put("levels", levels & 0xFFFF_FFFFL).build();
+    }
+
+    /**
+     * Takes a state made by {@link #saveState()} and drives both outputs with the result (unconditionally: the core
+     * that receives them may have been restored with other input levels).
+     *
+     * @throws IllegalArgumentException the state is not a UIC state this controller reads
+     */
+    public synchronized void loadState(DeviceState s) {
+        if (!STATE_TYPE.equals(s.deviceType()) || s.version() != STATE_VERSION) {
+            throw new IllegalArgumentException(name + " reads " + STATE_TYPE + " state v" + STATE_VERSION + ", not "
+                    + s.deviceType() + " v" + s.version());
+        }
+        sr = (int) s.getLong("sr");
+        er = (int) s.getLong("er");
+        cr = (int) s.getLong("cr");
+        pr = (int) s.getLong("pr");
+        tr = (int) s.getLong("tr");
+        vcr = (int) s.getLong("vcr");
+        levels = (int) s.getLong("levels");
+        relatchLevels();
+        updateOutputs();
+        outputs.external(externalOut);
+        outputs.critical(criticalOut);
     }
 
     /** Current level of the non-critical output. */

@@ -5,8 +5,8 @@ import java.util.Map;
 
 import org.ppc440vm.api.exit.ExitReason;
 import org.ppc440vm.api.vm.VmStatistics;
-import org.ppc440vm.board.machine.AddressMap;
 import org.ppc440vm.board.machine.Board;
+import org.ppc440vm.board.machine.DeviceSlot;
 import org.ppc440vm.board.uart.Uart16550;
 import org.ppc440vm.kvm.spi.VirtualCpu;
 
@@ -45,9 +45,9 @@ final class BoardStatistics implements VmStatistics {
     /** Accesses per device window, unassigned accesses, console bytes. */
     Map<String, Long> boardCounters() {
         Map<String, Long> c = new LinkedHashMap<>();
-        for (AddressMap.Slot s : board.mmio().slots()) {
-            c.put("mmio_reads." + s.device().name(), s.reads());
-            c.put("mmio_writes." + s.device().name(), s.writes());
+        for (DeviceSlot s : board.mmio().slots()) {
+            c.put("mmio_reads." + s.name(), s.reads());
+            c.put("mmio_writes." + s.name(), s.writes());
         }
         c.put("mmio_unassigned_reads", board.mmio().unassignedReads());
         c.put("mmio_unassigned_writes", board.mmio().unassignedWrites());

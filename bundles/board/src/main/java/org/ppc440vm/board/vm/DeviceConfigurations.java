@@ -75,9 +75,20 @@ final class DeviceConfigurations {
      * Command-line configurations left by an earlier run that was killed are deleted first.
      */
     void create(ConfigurationAdmin admin, List<DeviceSpec> specs) throws BoardException {
+        create(admin, specs, null);
+    }
+
+    /**
+     * As {@link #create(ConfigurationAdmin, List)}, for VM {@code vm} (null: the only VM): each configuration carries
+     * {@value MmioDevice#VM_PROPERTY}={@code vm}, and only the stale configurations of that VM name (or of none) are
+     * deleted first, so that building a second VM leaves the first one's devices alone.
+     */
+    void create(ConfigurationAdmin admin, List<DeviceSpec> specs, String vm) throws BoardException {
+        String origin = "(" + DeviceSpec.ORIGIN_PROPERTY + "=" + DeviceSpec.ORIGIN_COMMAND_LINE + ")";
+        String filter = vm == null ? origin
+                : "(&" + origin + "(|(" + MmioDevice.VM_PROPERTY + "=" + vm + ")(!(" + MmioDevice.VM_PROPERTY + "=*))))";
         try {
-            Configuration[] stale = admin.listConfigurations(
-                    "(" + DeviceSpec.ORIGIN_PROPERTY + "=" + DeviceSpec.ORIGIN_COMMAND_LINE + ")");
+            Configuration[] stale = admin.listConfigurations(filter);
             if (stale != null) {
                 for (Configuration c : stale) {
                     c.delete();
@@ -93,7 +104,7 @@ final class DeviceConfigurations {
                     created.add(c);
                 }
                 pids.put(s, c.getPid());
-                c.update(s.dictionary());
+                c.update(s.dictionary(vm));
             } catch (IOException | RuntimeException e) {
                 deleteAll();
                 throw new BoardException(s.option + ": cannot configure " + s.pid + ": " + e.getMessage());

@@ -64,6 +64,15 @@ public final class DeviceSpec {
         return new Hashtable<>(properties);
     }
 
+    /** The configuration's properties for VM {@code vm} (null: without a VM name, the runtime's first VM). */
+    Hashtable<String, Object> dictionary(String vm) {
+        Hashtable<String, Object> d = dictionary();
+        if (vm != null) {
+            d.put(org.ppc440vm.api.device.MmioDevice.VM_PROPERTY, vm);
+        }
+        return d;
+    }
+
     @Override
     public String toString() {
         return option + (mmio() ? " @0x" + Long.toHexString(base) + " irq " + interrupt : "");

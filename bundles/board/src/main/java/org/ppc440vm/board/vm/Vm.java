@@ -97,6 +97,12 @@ public final class Vm implements VirtualMachine {
         return console;
     }
 
+    /** Seconds since {@link #start()} (0 before it). */
+    public double uptimeSeconds() {
+        long t = startNanos;
+        return t == 0 ? 0 : (System.nanoTime() - t) / 1e9;
+    }
+
     /** Machine resets so far (guest reboots). */
     public long resets() {
         return resets;
@@ -252,6 +258,7 @@ public final class Vm implements VirtualMachine {
             t = thread;
         }
         vcpu.requestStop();
+        board.abortWaits(); // a vCPU blocked on a device whose implementation is away must see the stop too
         if (t != null && t != Thread.currentThread()) {
             try {
                 t.join(STOP_TIMEOUT_MS);

@@ -3,27 +3,20 @@ package org.ppc440vm.board.vm;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Hashtable;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.service.component.runtime.ServiceComponentRuntime;
-import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
-import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -31,13 +24,10 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.ppc440vm.api.device.MmioDevice;
 import org.ppc440vm.api.launch.LaunchContract;
-import org.ppc440vm.api.net.NetworkBackend;
 import org.ppc440vm.api.vm.VirtualMachine;
 import org.ppc440vm.board.console.MonitorShell;
 import org.ppc440vm.board.loader.LoadException;
-import org.ppc440vm.board.machine.Board;
 import org.ppc440vm.board.machine.BoardException;
 import org.ppc440vm.kvm.spi.Hypervisor;
 
@@ -84,9 +74,11 @@ public final class VmLauncher {
     private final CountDownLatch hypervisorArrived = new CountDownLatch(1);
     private volatile ConfigurationAdmin configurationAdmin;
     private final CountDownLatch configurationAdminArrived = new CountDownLatch(1);
-    /** The configurations behind this launch's -drive/-netdev/-device, deleted when the VM ends. */
-    private final DeviceConfigurations deviceConfigurations = new DeviceConfigurations();
-    private final Map<MmioDevice, Map<String, Object>> devices = new ConcurrentHashMap<>();
+    /** Follows the device services; builds boards from them and hot-swaps their implementations. */
+    @Reference
+    DeviceTracker tracker;
+    /** The assembly that built this launch's VM: its device configurations go when the VM ends or this stops. */
+    private volatile VmAssembly assembly;
 
     private BundleContext context;
     private Thread setup;
@@ -119,16 +111,6 @@ public final class VmLauncher {
         if (configurationAdmin == admin) {
             configurationAdmin = null;
         }
-    }
-
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindDevice")
-    void bindDevice(MmioDevice device, Map<String, Object> properties) {
-        devices.put(device, properties);
-    }
-
-    void unbindDevice(MmioDevice device) {
-        devices.remove(device);
     }
 
     @Activate
@@ -186,33 +168,36 @@ public final class VmLauncher {
             return;
         }
         String name = "vm" + NEXT_VM.getAndIncrement();
+        VmAssembly a = new VmAssembly(context, tracker, h, this::awaitConfigurationAdmin);
+        assembly = a;
         Vm created;
         try {
-            if (!vo.devices.isEmpty()) {
-                plugDevices(vo);
-            }
-            if (vo.kernel == null) {
-                err.println("ppc440vm: no -kernel given: booting the built-in guest");
-            }
             VmFactory.Host host = new VmFactory.Host(stdout != null ? stdout : System.out,
                     stdin != null ? stdin : System.in, stdin != null, err, () -> monitor, status -> ended(status, done));
-            created = VmFactory.create(name, vo, h, plugged(), host);
+            created = a.create(name, vo, host);
         } catch (LoadException | BoardException | java.io.IOException e) {
-            deleteDeviceConfigurations();
             err.println("ppc440vm: " + e.getMessage());
             done.accept(1);
             return;
         } catch (RuntimeException e) {
-            deleteDeviceConfigurations();
             err.println("ppc440vm: cannot build the VM: " + e);
             e.printStackTrace(err);
             done.accept(1);
             return;
         }
+        if (vo.loadVm() != null) {
+            // -loadvm (H3): the machine built from the other options takes the snapshot's state instead of booting.
+            try {
+                Snapshots.restore(created, java.nio.file.Path.of(vo.loadVm()));
+            } catch (Exception e) {
+                err.println("ppc440vm: -loadvm " + vo.loadVm() + ": " + e.getMessage());
+                created.quit(1); // ends the run: its devices go, the launcher exits with 1
+                return;
+            }
+        }
         synchronized (this) {
             if (deactivated) {
-                created.stop();
-                deleteDeviceConfigurations();
+                created.stop(); // its end deletes its device configurations
                 return;
             }
             vm = created;
@@ -223,39 +208,10 @@ public final class VmLauncher {
         created.start();
     }
 
+    /** The VM ended; its assembly already released its devices and deleted their configurations. */
     private void ended(int status, IntConsumer done) {
         unregister();
-        deleteDeviceConfigurations();
         done.accept(status);
-    }
-
-    /**
-     * Makes the command line's devices through Config Admin and waits until each virtio device's service is bound
-     * here, so that the board built next has them in its address map and device tree.
-     */
-    private void plugDevices(VmOptions vo) throws LoadException, BoardException {
-        DeviceConfigurations.checkImages(vo.devices);
-        ConfigurationAdmin admin = awaitConfigurationAdmin();
-        if (admin == null) {
-            throw new BoardException("-drive/-netdev/-device need Config Admin (org.apache.felix.configadmin), and its"
-                    + " service did not appear in " + DeviceConfigurations.DEFAULT_WAIT_MS / 1000 + " s");
-        }
-        deviceConfigurations.create(admin, vo.devices);
-        DeviceConfigurations.await(vo.devices, this::present, DeviceConfigurations.DEFAULT_WAIT_MS,
-                this::activationFailure);
-    }
-
-    /** A virtio device is present when its service is bound here, a backend when its service is registered. */
-    private boolean present(DeviceSpec spec) {
-        if (spec.mmio()) {
-            return deviceConfigurations.served(spec, devices);
-        }
-        try {
-            return !context.getServiceReferences(NetworkBackend.class,
-                    "(" + NetworkBackend.ID_PROPERTY + "=" + spec.properties.get("id") + ")").isEmpty();
-        } catch (InvalidSyntaxException e) {
-            return false; // an id with filter characters: the wait ends in a clear timeout
-        }
     }
 
     private ConfigurationAdmin awaitConfigurationAdmin() {
@@ -267,52 +223,10 @@ public final class VmLauncher {
         return configurationAdmin;
     }
 
-    /** SCR's account of why the component configured for {@code spec} failed to activate, or null. */
-    private String activationFailure(DeviceSpec spec) {
-        BundleContext ctx = context;
-        ServiceReference<ServiceComponentRuntime> ref;
-        try {
-            ref = ctx.getServiceReference(ServiceComponentRuntime.class);
-        } catch (IllegalStateException | NoClassDefFoundError e) {
-            return null;
-        }
-        if (ref == null) {
-            return null;
-        }
-        ServiceComponentRuntime scr = ctx.getService(ref);
-        if (scr == null) {
-            return null;
-        }
-        try {
-            // A device is known by its window, a backend by its id.
-            String key = spec.mmio() ? "base" : "id";
-            Object value = spec.properties.get(key);
-            for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs()) {
-                if (d.configurationPid == null || !java.util.Arrays.asList(d.configurationPid).contains(spec.pid)) {
-                    continue;
-                }
-                for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(d)) {
-                    if (c.state == ComponentConfigurationDTO.FAILED_ACTIVATION && c.properties != null
-                            && value.equals(c.properties.get(key))) {
-                        String text = c.failure == null ? "activation failed" : c.failure.strip();
-                        int nl = text.indexOf('\n');
-                        return nl < 0 ? text : text.substring(0, nl);
-                    }
-                }
-            }
-            return null;
-        } finally {
-            try {
-                ctx.ungetService(ref);
-            } catch (IllegalStateException ignored) {
-                // the bundle is stopping
-            }
-        }
-    }
-
     private void deleteDeviceConfigurations() {
-        for (String problem : deviceConfigurations.deleteAll()) {
-            System.err.println("ppc440vm: warning: removing a device configuration: " + problem);
+        VmAssembly a = assembly;
+        if (a != null) {
+            a.abort();
         }
     }
 
@@ -323,31 +237,6 @@ public final class VmLauncher {
             Thread.currentThread().interrupt();
         }
         return hypervisor;
-    }
-
-    /** Every MMIO device service present now, with the UIC source its "interrupt" property names. */
-    private List<Board.Plugged> plugged() {
-        List<Board.Plugged> list = new ArrayList<>();
-        for (Map.Entry<MmioDevice, Map<String, Object>> e : devices.entrySet()) {
-            if (deviceConfigurations.foreign(e.getValue())) {
-                continue; // a device of a killed run's configuration, on its way out
-            }
-            Map<String, String> opts = new java.util.HashMap<>();
-            int interrupt = -1;
-            for (Map.Entry<String, Object> p : e.getValue().entrySet()) {
-                opts.put(p.getKey(), String.valueOf(p.getValue()));
-            }
-            Object irq = e.getValue().get("interrupt");
-            if (irq != null) {
-                try {
-                    interrupt = Integer.decode(String.valueOf(irq).trim());
-                } catch (NumberFormatException ignored) {
-                    interrupt = -1;
-                }
-            }
-            list.add(new Board.Plugged(e.getKey(), interrupt, opts));
-        }
-        return list;
     }
 
     private synchronized void unregister() {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.ppc440vm.api.launch.LaunchContract;
+import org.ppc440vm.board.console.MonitorAddress;
 
 /**
  * The board's reading of the launcher's command line (QEMU's options where QEMU has one). Validation happens here,
@@ -38,6 +39,10 @@ public final class VmOptions {
     boolean stats;
     boolean tlbCheck;
     boolean monitorOnStdio;
+    /** {@code -monitor tcp:HOST:PORT}: the runtime's Gogo shell on a loopback TCP server, or null. */
+    MonitorAddress monitorTcp;
+    /** {@code -loadvm FILE}: the snapshot restored instead of the boot, or null. */
+    String loadVm;
     /** The -netdev backends, then the virtio devices in window order. */
     List<DeviceSpec> devices = List.of();
 
@@ -77,7 +82,16 @@ public final class VmOptions {
         }
         o.noReboot = options.containsKey("no-reboot");
         o.stats = options.containsKey("stats");
-        o.monitorOnStdio = "stdio".equals(one(options, "monitor"));
+        String monitor = one(options, "monitor");
+        if (monitor != null) {
+            try {
+                o.monitorTcp = MonitorAddress.parse(monitor);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+            o.monitorOnStdio = monitor.trim().equals("stdio");
+        }
+        o.loadVm = nonEmpty(options, "loadvm");
         String icount = one(options, "icount");
         if (icount != null) {
             o.icountShift = parseIcount(icount);
@@ -270,5 +284,15 @@ public final class VmOptions {
 
     public boolean noReboot() {
         return noReboot;
+    }
+
+    /** The snapshot to restore instead of booting ({@code -loadvm}), or null. */
+    public String loadVm() {
+        return loadVm;
+    }
+
+    /** Where the monitor listens ({@code -monitor tcp:...}), or null. */
+    public MonitorAddress monitorTcp() {
+        return monitorTcp;
     }
 }

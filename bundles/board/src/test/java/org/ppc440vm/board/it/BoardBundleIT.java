@@ -66,8 +66,13 @@ public class BoardBundleIT {
     public void monitorCommandsAreRegistered() throws Exception {
         ServiceReference<?>[] refs = context.getAllServiceReferences(null, "(osgi.command.scope=vm)");
         assertNotNull("the vm:* Gogo commands", refs);
-        Object functions = refs[0].getProperty("osgi.command.function");
-        assertTrue(java.util.Arrays.toString((String[]) functions).contains("stats"));
+        // Several components share the vm scope (VmCommands, DeviceCommands): look at all of them.
+        List<String> functions = new ArrayList<>();
+        for (ServiceReference<?> r : refs) {
+            functions.addAll(java.util.Arrays.asList((String[]) r.getProperty("osgi.command.function")));
+        }
+        assertTrue(functions.toString(), functions.containsAll(List.of("list", "create", "start", "stats", "pause",
+                "resume", "stop", "snapshot", "restore")));
     }
 
     @Test

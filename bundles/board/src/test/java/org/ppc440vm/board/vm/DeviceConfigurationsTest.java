@@ -135,6 +135,20 @@ class DeviceConfigurationsTest {
     }
 
     @Test
+    void aNamedVmsConfigurationsCarryItsNameAndOnlyItsStaleOnesAreDeleted() throws Exception {
+        FakeAdmin fake = new FakeAdmin();
+        DeviceConfigurations c = new DeviceConfigurations();
+        c.create(fake.admin(), reference(), "vm1");
+        assertEquals("list (&(ppc440vm.origin=command-line)(|(ppc440vm.vm=vm1)(!(ppc440vm.vm=*))))", fake.log.get(0),
+                "a second VM must not delete the first VM's device configurations");
+        assertEquals("vm1", fake.properties.get("org.ppc440vm.virtio.blk~1").get(MmioDevice.VM_PROPERTY));
+        assertEquals("vm1", fake.properties.get("org.ppc440vm.netdev.user~0").get(MmioDevice.VM_PROPERTY));
+        FakeAdmin plain = new FakeAdmin();
+        new DeviceConfigurations().create(plain.admin(), reference());
+        assertNull(plain.properties.get("org.ppc440vm.virtio.blk~1").get(MmioDevice.VM_PROPERTY));
+    }
+
+    @Test
     void onlyTheServiceOfOurConfigurationServesAWindow() throws Exception {
         FakeAdmin fake = new FakeAdmin();
         DeviceConfigurations c = new DeviceConfigurations();

@@ -195,4 +195,15 @@ class VmOptionsTest {
         assertTrue(VmOptions.parse(opts("stats", "")).stats);
         assertTrue(VmOptions.parse(opts("monitor", "stdio")).monitorOnStdio);
     }
+
+    @Test
+    void monitorAddressAndLoadvm() throws Exception {
+        VmOptions o = VmOptions.parse(opts("monitor", "tcp:127.0.0.1:4444,server=on,wait=off", "loadvm", "s.snap"));
+        assertEquals(4444, o.monitorTcp().port);
+        assertFalse(o.monitorOnStdio);
+        assertEquals("s.snap", o.loadVm());
+        assertNull(VmOptions.parse(opts("monitor", "stdio")).monitorTcp());
+        assertTrue(usage("monitor", "tcp:0.0.0.0:1").contains("loopback addresses only"));
+        assertTrue(usage("loadvm", "").contains("-loadvm needs a file name"));
+    }
 }

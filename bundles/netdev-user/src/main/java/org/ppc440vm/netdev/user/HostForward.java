@@ -98,6 +98,22 @@ final class HostForward {
         return v;
     }
 
+    /** Same addresses and ports: a live update keeps such a rule's listener (and its ephemeral port). */
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof HostForward)) {
+            return false;
+        }
+        HostForward f = (HostForward) o;
+        return f.hostAddress == hostAddress && f.hostPort == hostPort && f.guestAddress == guestAddress
+                && f.guestPort == guestPort;
+    }
+
+    @Override
+    public int hashCode() {
+        return ((hostAddress * 31 + hostPort) * 31 + guestAddress) * 31 + guestPort;
+    }
+
     @Override
     public String toString() {
         return "tcp:" + Wire.ip(hostAddress) + ":" + hostPort + "-" + Wire.ip(guestAddress) + ":" + guestPort;

@@ -17,6 +17,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.ppc440vm.api.net.FrameReceiver;
 import org.ppc440vm.api.net.NetworkBackend;
 import org.ppc440vm.netdev.pcap.FrameDump;
@@ -26,6 +27,10 @@ import org.ppc440vm.netdev.pcap.FrameDump;
  * factory configuration of PID {@value #PID}, with the properties {@code id} (required) and {@code hostfwd} (a String
  * or a String[], one rule each), and {@code dump} (optional: a pcap file recording every frame the guest sends and
  * every frame delivered to it, as QEMU's {@code -object filter-dump} does).
+ *
+ * <p>A configuration change that touches only {@code hostfwd} applies at once, to the running stack: new rules start
+ * listening, dropped ones stop, and the guest's connections stay. A new id or dump file restarts the stack in place
+ * (see {@link #modified}).
  *
  * <p>The component registers its {@link NetworkBackend} service itself, so that the service carries
  * {@code ppc440vm.netdev.id} = the configured {@code id} (what devices filter on) whatever the configuration's own
@@ -43,6 +48,9 @@ public final class UserNetworkBackend implements NetworkBackend {
     private ServiceRegistration<NetworkBackend> registration;
     /** The filter-dump capture, or null. */
     private volatile FrameDump dump;
+    private String dumpFile;
+    /** The device's receiver as it attached (unwrapped), carried over when {@link #modified} restarts the stack. */
+    private volatile FrameReceiver receiver;
 
     @Activate
     void activate(BundleContext context, Map<String, Object> config) throws IOException {
@@ -53,6 +61,45 @@ public final class UserNetworkBackend implements NetworkBackend {
         registration = context.registerService(NetworkBackend.class, this, props);
     }
 
+    /**
+     * A live configuration change. A change of the hostfwd rules alone applies to the running stack; a new id or dump
+     * file restarts the stack in place (the attached device stays attached, the service's properties follow).
+     */
+    @Modified
+    synchronized void modified(Map<String, Object> config) throws IOException {
+        String newId = requireId(config);
+        if (newId.equals(id) && java.util.Objects.equals(dumpFile(config), dumpFile)) {
+            updateForwards(config);
+            return;
+        }
+        FrameReceiver r = receiver;
+        stop();
+        start(config);
+        if (r != null) {
+            attach(r);
+        }
+        if (registration != null) {
+            Dictionary<String, Object> props = new Hashtable<>();
+            props.put(ID_PROPERTY, id);
+            props.put(TYPE_PROPERTY, TYPE);
+            registration.setProperties(props);
+        }
+    }
+
+    private static String dumpFile(Map<String, Object> config) {
+        Object file = config.get("dump");
+        return file == null || String.valueOf(file).isBlank() ? null : String.valueOf(file).trim();
+    }
+
+    /** Parses the configuration's hostfwd rules and gives them to the running stack. */
+    void updateForwards(Map<String, Object> config) throws IOException {
+        List<HostForward> forwards = new ArrayList<>();
+        for (String rule : strings(config.get("hostfwd"))) {
+            forwards.add(HostForward.parse(rule));
+        }
+        stack.updateForwards(forwards);
+    }
+
     /** The backend without the framework: parse the configuration, open the dump, start the stack. */
     void start(Map<String, Object> config) throws IOException {
         id = requireId(config);
@@ -60,9 +107,11 @@ public final class UserNetworkBackend implements NetworkBackend {
         for (String rule : strings(config.get("hostfwd"))) {
             forwards.add(HostForward.parse(rule));
         }
-        Object file = config.get("dump");
-        if (file != null && !String.valueOf(file).isBlank()) {
-            dump = new FrameDump(id, Paths.get(String.valueOf(file).trim()));
+        dumpFile = dumpFile(config);
+        if (dumpFile != null) {
+            dump = new FrameDump(id, Paths.get(dumpFile));
+        } else {
+            dump = null;
         }
         stack = new UserStack(id, forwards);
         try {
@@ -150,12 +199,16 @@ public final class UserNetworkBackend implements NetworkBackend {
 
     @Override
     public void attach(FrameReceiver receiver) {
+        this.receiver = receiver;
         FrameDump d = dump;
         stack.attach(d != null ? d.wrap(receiver) : receiver);
     }
 
     @Override
     public void detach(FrameReceiver receiver) {
+        if (this.receiver == receiver) {
+            this.receiver = null;
+        }
         FrameDump d = dump;
         stack.detach(d != null ? d.wrapped(receiver) : receiver);
     }

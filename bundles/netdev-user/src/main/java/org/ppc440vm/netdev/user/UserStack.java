@@ -47,7 +47,8 @@ final class UserStack {
     private static final long MAX_SLEEP_MILLIS = 100;
 
     private final String id;
-    private final List<HostForward> forwards;
+    /** The hostfwd rules; {@link #listeners} has each one's server at the same index. Replaced whole on updates. */
+    private volatile List<HostForward> forwards;
     private final Counters counters = new Counters();
     private final FrameBuilder frames = new FrameBuilder();
     private final DhcpServer dhcp = new DhcpServer(counters);
@@ -65,7 +66,7 @@ final class UserStack {
     private volatile boolean running;
     private Selector selector;
     private Thread thread;
-    private final List<ServerSocketChannel> listeners = new ArrayList<>();
+    private List<ServerSocketChannel> listeners = new ArrayList<>();
     private volatile List<InetSocketAddress> forwardAddresses = Collections.emptyList();
 
     UserStack(String id, List<HostForward> forwards) {
@@ -98,6 +99,71 @@ final class UserStack {
         thread = new Thread(this::run, "netdev-user-" + id);
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /**
+     * Replaces the hostfwd rules while the stack runs (a configuration change): rules that stay keep their listener
+     * and open connections, new ones are bound, dropped ones stop listening (their open connections stay). If a new
+     * rule's port cannot be bound nothing changes and the reason is thrown.
+     */
+    synchronized void updateForwards(List<HostForward> rules) throws IOException {
+        List<HostForward> old = forwards;
+        if (!running) {
+            forwards = List.copyOf(rules);
+            return;
+        }
+        List<ServerSocketChannel> oldListeners = listeners;
+        boolean[] reused = new boolean[old.size()];
+        List<ServerSocketChannel> next = new ArrayList<>();
+        List<InetSocketAddress> bound = new ArrayList<>();
+        List<ServerSocketChannel> opened = new ArrayList<>();
+        List<InetSocketAddress> oldBound = forwardAddresses;
+        try {
+            for (HostForward rule : rules) {
+                int j = -1;
+                for (int i = 0; i < old.size(); i++) {
+                    if (!reused[i] && old.get(i).equals(rule) && i < oldListeners.size()) {
+                        j = i;
+                        break;
+                    }
+                }
+                if (j >= 0) {
+                    reused[j] = true;
+                    next.add(oldListeners.get(j));
+                    bound.add(oldBound.get(j));
+                    continue;
+                }
+                ServerSocketChannel server = ServerSocketChannel.open();
+                opened.add(server);
+                server.configureBlocking(false);
+                server.bind(new InetSocketAddress(InetAddress.getByAddress(toBytes(rule.hostAddress)), rule.hostPort));
+                server.register(selector, SelectionKey.OP_ACCEPT, new Listener(rule, server));
+                next.add(server);
+                bound.add((InetSocketAddress) server.getLocalAddress());
+            }
+        } catch (IOException | RuntimeException e) {
+            for (ServerSocketChannel s : opened) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // undoing: nothing more to do
+                }
+            }
+            throw e;
+        }
+        for (int i = 0; i < oldListeners.size(); i++) {
+            if (!reused[i]) {
+                try {
+                    oldListeners.get(i).close(); // also cancels its selection key
+                } catch (IOException ignored) {
+                    // dropping the rule anyway
+                }
+            }
+        }
+        listeners = next;
+        forwards = List.copyOf(rules);
+        forwardAddresses = Collections.unmodifiableList(bound);
+        selector.wakeup();
     }
 
     /** Stops the thread and closes every host socket. */
@@ -192,8 +258,9 @@ final class UserStack {
         StringBuilder s = new StringBuilder("user: id=" + id + " net=10.0.2.0/24 gateway=10.0.2.2 dns=10.0.2.3"
                 + " dhcp=10.0.2.15");
         List<InetSocketAddress> bound = forwardAddresses;
-        for (int i = 0; i < forwards.size(); i++) {
-            HostForward rule = forwards.get(i);
+        List<HostForward> rules = forwards;
+        for (int i = 0; i < rules.size(); i++) {
+            HostForward rule = rules.get(i);
             int port = i < bound.size() ? bound.get(i).getPort() : rule.hostPort;
             s.append(" hostfwd=tcp:").append(Wire.ip(rule.hostAddress)).append(':').append(port).append('-')
                     .append(Wire.ip(rule.guestAddress)).append(':').append(rule.guestPort);
@@ -259,7 +326,7 @@ final class UserStack {
         }
     }
 
-    private void closeListeners() {
+    private synchronized void closeListeners() {
         for (ServerSocketChannel s : listeners) {
             try {
                 s.close();

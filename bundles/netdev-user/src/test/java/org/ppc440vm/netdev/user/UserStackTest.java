@@ -3,6 +3,7 @@ package org.ppc440vm.netdev.user;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.ppc440vm.netdev.user.FakeGuest.ACK;
 import static org.ppc440vm.netdev.user.FakeGuest.DNS;
@@ -593,6 +594,41 @@ class UserStackTest {
         stack.attach(guest); // re-attachable, as after a device hot-swap
         send(FakeGuest.icmpEcho(GATEWAY, 4, 2, new byte[8]));
         guest.expect("the next reply", f -> f.proto == 1);
+    }
+
+    @Test
+    void hostfwdRulesChangeWhileTheStackRuns() throws Exception {
+        start("tcp:127.0.0.1:0-:22");
+        InetSocketAddress first = stack.forwardAddresses().get(0);
+        // Keep the first rule, add a second one: the first keeps its (ephemeral) port, the second listens.
+        stack.updateForwards(List.of(HostForward.parse("tcp:127.0.0.1:0-:22"), HostForward.parse("tcp:127.0.0.1:0-:80")));
+        assertEquals(2, stack.forwardAddresses().size());
+        assertEquals(first, stack.forwardAddresses().get(0), "an unchanged rule keeps its listener");
+        InetSocketAddress second = stack.forwardAddresses().get(1);
+        try (Socket s = new Socket()) {
+            s.connect(second, 2000); // accepted by the new listener
+        }
+        assertTrue(stack.describe().contains("-10.0.2.15:80"), stack.describe());
+        // Drop the first: its port stops listening.
+        stack.updateForwards(List.of(HostForward.parse("tcp:127.0.0.1:0-:80")));
+        assertEquals(List.of(second), stack.forwardAddresses());
+        // The close completes when the stack's selector deregisters the channel (woken at once): poll briefly.
+        boolean refused = false;
+        for (int i = 0; i < 40 && !refused; i++) {
+            try (Socket s = new Socket()) {
+                s.connect(first, 500);
+                Thread.sleep(50);
+            } catch (java.io.IOException e) {
+                refused = true;
+            }
+        }
+        assertTrue(refused, "the dropped rule's port stops listening");
+        // A port that is taken: nothing changes, the reason is thrown.
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            assertThrows(java.io.IOException.class, () -> stack.updateForwards(List.of(HostForward.parse("tcp:127.0.0.1:"
+                    + taken.getLocalPort() + "-:23"))));
+        }
+        assertEquals(List.of(second), stack.forwardAddresses(), "a failed update leaves the rules as they were");
     }
 
     @Test

@@ -17,7 +17,8 @@ import org.ppc440vm.api.memory.Endian;
  * {@link VirtioMmioTransport} made by {@link #plug}. A device bundle writes only its activation:
  * <pre>{@code
  * @Component(service = {MmioDevice.class, StatefulDevice.class}, configurationPid = "org.ppc440vm.virtio.blk",
- *         configurationPolicy = ConfigurationPolicy.REQUIRE)
+ *         configurationPolicy = ConfigurationPolicy.REQUIRE, scope = ServiceScope.PROTOTYPE,
+ *         property = MmioDevice.TYPE_PROPERTY + "=virtio-blk")
  * public final class VirtioBlkComponent extends VirtioMmioComponent {
  *     @Activate
  *     void activate(Map<String, Object> config) throws IOException {
@@ -28,7 +29,8 @@ import org.ppc440vm.api.memory.Endian;
  * The configuration properties every virtio-mmio component reads are {@value #BASE} (window address, e.g.
  * {@code "0xef602000"}) and {@value #INTERRUPT} (UIC source, e.g. {@code "20"}); the board reads the same
  * {@code interrupt} service property to wire the line. {@code plug} must be called once, before the service is
- * registered (that is, from {@code @Activate}).
+ * registered (that is, from {@code @Activate}). Prototype scope lets the board make a second, independent instance
+ * of the same configuration and hot-swap to it ({@link MmioDevice}).
  */
 @ConsumerType
 public abstract class VirtioMmioComponent implements MmioDevice, StatefulDevice {

@@ -115,10 +115,19 @@ public final class VirtioMmioTransport implements MmioDevice, StatefulDevice {
     private boolean quiesced;
     private boolean imported;
     private boolean attached;
+    /** After detach: register writes are ignored, so a stale reference cannot drive a device that left the board. */
+    private boolean detached;
+    /**
+     * Set by exportState, cleared by resume and importState: the guest-visible state (the pending interrupt with it)
+     * now belongs to whoever imports it, so detach leaves the shared interrupt line alone.
+     */
+    private boolean handedOver;
 
     // Shared with device threads: not guarded by this.
     private final Object interruptLock = new Object();
     private int interruptStatus; // guarded by interruptLock
+    /** The level this transport last put on its line (guarded by interruptLock): only a line we raised is ours to lower. */
+    private boolean lineAsserted;
     private final AtomicInteger configGeneration = new AtomicInteger();
     private final AtomicBoolean needsReset = new AtomicBoolean();
     /** Claimed by the first needsReset call, so that exactly one line is logged before the status shows it. */
@@ -208,14 +217,19 @@ public final class VirtioMmioTransport implements MmioDevice, StatefulDevice {
             resetRegisters();
         }
         attached = true;
+        detached = false;
         device.attach(ctx);
-        if (imported && pendingIndices != null) {
-            // A state imported before attach: now there is guest memory to rebuild the queues in.
-            long[][] p = pendingIndices;
-            pendingIndices = null;
-            restoreQueues(p[0], p[1], p[2]);
+        if (imported) {
+            if (pendingIndices != null) {
+                // A state imported before attach: now there is guest memory to rebuild the queues in.
+                long[][] p = pendingIndices;
+                pendingIndices = null;
+                restoreQueues(p[0], p[1], p[2]);
+            }
+            updateLine();
         }
-        updateLine();
+        // A fresh instance leaves the line alone: in a hot-swap it is attached while the old instance still owns
+        // the line (and maybe a pending interrupt), and it takes the line over only with the imported state.
     }
 
     @Override
@@ -226,12 +240,18 @@ public final class VirtioMmioTransport implements MmioDevice, StatefulDevice {
         } catch (RuntimeException e) {
             log("detach failed: " + e);
         }
-        InterruptLine l = line;
-        if (l != null) {
-            l.lower();
+        synchronized (interruptLock) {
+            // Lower only a line we raised and still own: after a swap the new instance drives it (the pending
+            // interrupt went with the state), and a new instance refused by importState never raised it.
+            InterruptLine l = line;
+            if (l != null && lineAsserted && !handedOver) {
+                l.lower();
+            }
+            lineAsserted = false;
         }
         attached = false;
         imported = false;
+        detached = true;
     }
 
     @Override
@@ -321,6 +341,9 @@ public final class VirtioMmioTransport implements MmioDevice, StatefulDevice {
     }
 
     private synchronized void writeRegister(int offset, int value) {
+        if (detached) {
+            return; // inert: this instance left the board (a swap or park replaced it)
+        }
         switch (offset) {
             case DEVICE_FEATURES_SEL: deviceFeaturesSel = value; break;
             case DRIVER_FEATURES_SEL: driverFeaturesSel = value; break;
@@ -588,7 +611,9 @@ public final class VirtioMmioTransport implements MmioDevice, StatefulDevice {
     private void updateLineLocked() {
         InterruptLine l = line;
         if (l != null) {
-            l.set(interruptStatus != 0);
+            boolean level = interruptStatus != 0;
+            l.set(level);
+            lineAsserted = level;
         }
     }
 
@@ -663,9 +688,12 @@ public final class VirtioMmioTransport implements MmioDevice, StatefulDevice {
             return;
         }
         quiesced = false;
+        handedOver = false;
         if (isLive() && attached) {
             activateDevice();
         }
+        // A refused swap: the new instance may have touched the shared line; put back what the guest has pending.
+        updateLine();
     }
 
     @Override
@@ -708,7 +736,9 @@ public final class VirtioMmioTransport implements MmioDevice, StatefulDevice {
         b.put("virtio.queue.nextUsed", nextUsed);
         b.put("virtio.queue.signalledUsed", signalled);
         device.exportState(b);
-        return b.build();
+        DeviceState s = b.build();
+        handedOver = true;
+        return s;
     }
 
     @Override
@@ -719,6 +749,12 @@ public final class VirtioMmioTransport implements MmioDevice, StatefulDevice {
         }
         if (deviceActive) {
             throw new IncompatibleStateException(name + ": cannot import into an active device");
+        }
+        if (state.version() > device.stateVersion() || state.version() < 1) {
+            // A state written by a newer implementation: its fields may mean what this one cannot know.
+            throw new IncompatibleStateException(name + ": " + state.deviceType() + " state version "
+                    + state.version() + " is unknown here; this implementation reads "
+                    + (device.stateVersion() == 1 ? "version 1" : "versions 1 to " + device.stateVersion()));
         }
         try {
             if (state.getLong("virtio.transport.version") != STATE_VERSION) {
@@ -768,6 +804,7 @@ public final class VirtioMmioTransport implements MmioDevice, StatefulDevice {
             }
             imported = true;
             quiesced = false;
+            handedOver = false;
             queues = null;
             pendingIndices = null;
             if ((status & STATUS_DRIVER_OK) != 0) {

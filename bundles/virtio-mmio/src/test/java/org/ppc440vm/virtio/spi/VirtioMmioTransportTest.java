@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.ppc440vm.virtio.spi.VirtioMmioTransport.*;
@@ -21,6 +22,7 @@ import org.ppc440vm.virtio.testing.DriverQueue;
 import org.ppc440vm.virtio.testing.HeapGuestMemory;
 import org.ppc440vm.virtio.testing.MockDriver;
 import org.ppc440vm.virtio.testing.RecordingInterruptLine;
+import org.ppc440vm.virtio.testing.SwapSlot;
 import org.ppc440vm.virtio.testing.TestDeviceContext;
 
 class VirtioMmioTransportTest {
@@ -419,6 +421,82 @@ class VirtioMmioTransportTest {
         assertTrue(e.getMessage().contains("version 99"), e.getMessage());
         DeviceState missing = DeviceState.builder("virtio-echo", 1).put("virtio.transport.version", 1).build();
         assertThrows(IncompatibleStateException.class, () -> t2.importState(missing));
+    }
+
+    @Test
+    void aSwapInTheBoardsOrderCarriesThePendingInterruptOnTheSharedLine() throws Exception {
+        // The board's order: the new instance is attached (to the same line) before it imports the state, and the
+        // old one is detached only after the switch. Neither step may drop the interrupt the guest has pending.
+        SwapSlot slot = new SwapSlot(transport, context);
+        MockDriver d = new MockDriver(slot, ram);
+        DriverQueue q = d.start(FEATURES, 8)[0];
+        long in = ram.allocate(4, 4);
+        long out = ram.allocate(4, 4);
+        q.add(readable(in, 4), writable(out, 4));
+        d.kick(0);
+        assertNotNull(q.pollUsed());
+        assertTrue(line.isAsserted());
+
+        EchoDevice echo2 = new EchoDevice();
+        VirtioMmioTransport t2 = new VirtioMmioTransport("virtio-echo@ef602000", 0xef602000L, 20, echo2);
+        slot.swap(t2, null);
+        assertTrue(line.isAsserted(), "still pending after the old instance was detached");
+        assertEquals(INTERRUPT_USED_BUFFER, d.interruptStatus(), "the new instance reports it");
+        assertEquals(1, echo2.activations);
+        d.acknowledge(INTERRUPT_USED_BUFFER);
+        assertFalse(line.isAsserted(), "and lowers it when the guest acknowledges");
+
+        int before = echo.notifies;
+        transport.write(QUEUE_NOTIFY, 4, 0, Endian.LITTLE);
+        transport.write(STATUS, 4, 0, Endian.LITTLE);
+        assertEquals(before, echo.notifies, "the old instance is inert after detach");
+        assertEquals(DRIVER_OK_STATUS, transport.read(STATUS, 4, Endian.LITTLE), "a reset did not reach it");
+    }
+
+    static final int DRIVER_OK_STATUS = STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK | STATUS_DRIVER_OK;
+
+    @Test
+    void aRefusedSwapLeavesTheOldInstanceServingWithItsInterruptPending() throws Exception {
+        SwapSlot slot = new SwapSlot(transport, context);
+        MockDriver d = new MockDriver(slot, ram);
+        DriverQueue q = d.start(FEATURES, 8)[0];
+        long b = ram.allocate(8, 8);
+        q.add(readable(b, 4), writable(b + 4, 4));
+        d.kick(0);
+        assertNotNull(q.pollUsed());
+        assertTrue(line.isAsserted());
+
+        VirtioMmioTransport t2 = new VirtioMmioTransport("virtio-echo@ef602000", 0xef602000L, 20, new EchoDevice());
+        IncompatibleStateException e = assertThrows(IncompatibleStateException.class,
+                () -> slot.swap(t2, null, s -> SwapSlot.withVersion(s, 7)));
+        assertTrue(e.getMessage().contains("version 7") && e.getMessage().contains("reads version 1"),
+                e.getMessage());
+        assertSame(transport, slot.current());
+        assertEquals(0, slot.swaps());
+        assertTrue(line.isAsserted(), "the refused instance neither lowered the line at attach nor at detach");
+        assertEquals(2, echo.activations, "the old instance resumed");
+        q.add(readable(b, 4), writable(b + 4, 4));
+        d.kick(0);
+        assertNotNull(q.pollUsed(), "and serves");
+    }
+
+    @Test
+    void workQueuedWhileTheSlotIsLockedIsServedByTheNewInstanceWithoutAKick() throws Exception {
+        SwapSlot slot = new SwapSlot(transport, context);
+        MockDriver d = new MockDriver(slot, ram);
+        DriverQueue q = d.start(FEATURES | VirtioFeatures.RING_EVENT_IDX, 8)[0];
+        long b = ram.allocate(64, 8);
+        EchoDevice echo2 = new EchoDevice();
+        VirtioMmioTransport t2 = new VirtioMmioTransport("virtio-echo@ef602000", 0xef602000L, 20, echo2);
+        // The guest publishes two chains while the swap holds the slot: its kicks would wait, so none is made.
+        slot.swap(t2, () -> {
+            q.add(readable(b, 4), writable(b + 8, 4));
+            q.add(readable(b + 16, 4), writable(b + 24, 4));
+        });
+        assertNotNull(q.pollUsed());
+        assertNotNull(q.pollUsed());
+        assertEquals(2, q.usedIndex());
+        assertEquals(0, echo.notifies, "the old instance took nothing after its quiesce");
     }
 
     @Test

@@ -21,6 +21,8 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceObjects;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
@@ -75,14 +77,24 @@ public class VirtioBlkBundleIT {
         props.put("base", "0xef602200");
         props.put("interrupt", "21");
         props.put("file", img.getAbsolutePath());
+        props.put(MmioDevice.VM_PROPERTY, "vm7");
         c.update(props);
         try {
             Collection<ServiceReference<MmioDevice>> refs = awaitDevices(1);
             assertEquals(1, refs.size());
             ServiceReference<MmioDevice> ref = refs.iterator().next();
             assertEquals("the board wires the line from this property", "21", String.valueOf(ref.getProperty("interrupt")));
-            MmioDevice d = context.getService(ref);
+            assertEquals("virtio-blk", ref.getProperty(MmioDevice.TYPE_PROPERTY));
+            assertEquals("configuration properties are service properties", "vm7",
+                    ref.getProperty(MmioDevice.VM_PROPERTY));
+            assertEquals("prototype scope: the board can make a second instance for a hot-swap",
+                    Constants.SCOPE_PROTOTYPE, ref.getProperty(Constants.SERVICE_SCOPE));
+            ServiceObjects<MmioDevice> objects = context.getServiceObjects(ref);
+            MmioDevice d = objects.getService();
             assertNotNull(d);
+            MmioDevice other = objects.getService();
+            assertTrue("every getService is an independent instance", other != d);
+            objects.ungetService(other);
             assertTrue("also a StatefulDevice service", d instanceof StatefulDevice
                     && !context.getServiceReferences(StatefulDevice.class, null).isEmpty());
             assertEquals(0xef602200L, d.base());
@@ -157,6 +169,9 @@ public class VirtioBlkBundleIT {
         } finally {
             d.detach();
         }
+        assertEquals("inert after detach: a write changes nothing", 0xF, d.read(0x070, 4, Endian.LITTLE));
+        w(d, 0x070, 0);
+        assertEquals(0xF, d.read(0x070, 4, Endian.LITTLE));
     }
 
     private static void descriptor(ArrayGuestMemory ram, long table, int i, long addr, int len, int flags, int next) {
@@ -183,8 +198,13 @@ public class VirtioBlkBundleIT {
         props.put("file", img.getAbsolutePath());
         c.update(props);
         try {
-            // SCR keeps the registration of a component whose activation failed, but hands out no object: the
-            // board's reference never binds it, and SCR's runtime says why (what the board reports).
+            // A delayed (prototype) component registers its service before anything is opened; asking for an
+            // instance activates one, which fails: getService gives null, and SCR's runtime says why (what the
+            // board reports).
+            Collection<ServiceReference<MmioDevice>> refs = awaitDevices(1);
+            assertEquals(1, refs.size());
+            ServiceObjects<MmioDevice> objects = context.getServiceObjects(refs.iterator().next());
+            assertNull("no device object for a bad image", objects.getService());
             String failure = null;
             long deadline = System.currentTimeMillis() + 10_000;
             while (failure == null && System.currentTimeMillis() < deadline) {
@@ -193,9 +213,6 @@ public class VirtioBlkBundleIT {
             }
             assertNotNull("SCR reports the failed activation", failure);
             assertTrue(failure, failure.contains(img.getAbsolutePath()) && failure.contains("not a multiple of 512"));
-            for (ServiceReference<MmioDevice> ref : devices()) {
-                assertNull("no device object for a bad image", context.getService(ref));
-            }
         } finally {
             c.delete();
         }
