@@ -52,6 +52,12 @@ class SnapshotIT {
      * monitor, kills that process, and runs a new one from the snapshot to its end.
      */
     private static Runs snapshotAt(File work, List<String> options, String marker) throws Exception {
+        return snapshotAt(work, options, marker, false);
+    }
+
+    /** {@code initStartsAfter}: the snapshot is taken before init runs, so the restored guest prints GUEST-INIT-START. */
+    private static Runs snapshotAt(File work, List<String> options, String marker, boolean initStartsAfter)
+            throws Exception {
         File snapshot = new File(work, "guest.snap");
         int port = freePort();
         Runs r = new Runs();
@@ -79,7 +85,9 @@ class SnapshotIT {
         }
         System.err.printf("SnapshotIT: snapshot of %d bytes at '%s'; the restored run took %.1f s%n",
                 snapshot.length(), marker, (System.nanoTime() - t0) / 1e9);
-        assertFalse(r.after.contains("GUEST-INIT-START"), "the restored guest does not boot again:\n" + r.after);
+        if (!initStartsAfter) {
+            assertFalse(r.after.contains("GUEST-INIT-START"), "the restored guest does not boot again:\n" + r.after);
+        }
         assertFalse(r.after.contains("Linux version"), r.after);
         assertTrue(r.after.contains("GUEST-INIT-DONE"), r.after);
         assertEquals(0, r.status, "stderr:\n" + r.afterErr);
@@ -116,7 +124,11 @@ class SnapshotIT {
         List<String> options = new ArrayList<>(guestOptions(images));
         options.addAll(List.of("-drive", "file=" + disk + ",if=virtio,format=raw", "-netdev", "user,id=n0",
                 "-device", "virtio-net,netdev=n0,mac=52:54:00:12:34:56"));
-        Runs r = snapshotAt(work, options, "GUEST-INIT-START");
+        // Saved once the kernel has probed the disk (its queues live in guest RAM and in the device state), well before
+        // init tests it: with the block compiler the guest runs from GUEST-INIT-START to the disk test faster than a
+        // pause requested on seeing that line takes effect.
+        Runs r = snapshotAt(work, options, "virtio_blk virtio0: [vda]", true);
+        assertFalse(r.before.contains("GUEST-INIT-START"), "saved before init:\n" + r.before);
         assertFalse(r.before.contains("== block device /dev/vda =="), "saved before the disk test:\n" + r.before);
         for (String line : List.of("vda size: 16777216 bytes",
                 "vda sector0 crc32=b2aa7578 bytesum=0 "

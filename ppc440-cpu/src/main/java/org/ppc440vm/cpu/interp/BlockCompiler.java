@@ -9,8 +9,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Compiles a straight-line run of decoded instructions (nothing that needs the pc or the instruction count; at
- * most a final in-page relative branch) into a JVM class whose {@link CompiledBlock#run} does the commonest
+ * Compiles a region of decoded instructions (nothing that needs the pc or the instruction count; in-page relative
+ * branches without LK inside it: forward ones within the region are jumps, one back to its start loops, any other
+ * target leaves; see {@link #region}) into a JVM class whose {@link CompiledBlock#run} does the commonest
  * integer instructions as JVM arithmetic on the register array and calls one small helper for each other one, the
  * instruction word a constant: HotSpot folds the register numbers and immediates, so a hot block costs a few host
  * instructions per guest instruction instead of a dispatch each.
@@ -29,35 +30,59 @@ final class BlockCompiler {
     private BlockCompiler() {
     }
 
-    /** The longest block (in instructions): bounds the generated method well below HotSpot's inlining budget. */
+    /** The most instructions a block holds: bounds the generated method well below HotSpot's inlining budget. */
     static final int MAX_LENGTH = 64;
+    /** How far past its start a block may reach (words): forward branches inside it become jumps. */
+    static final int WINDOW = 160;
     private static final int WORDS_PER_PAGE = 1024;
     private static final String RUN_DESC = "(L" + INTERP + ";Lorg/ppc440vm/cpu/spi/CpuState;[II)I";
+    private static final String STATE = "org/ppc440vm/cpu/spi/CpuState";
 
     /**
-     * How many instructions from {@code code[from]} a block holds (0: none): the compilable ones, plus a relative
-     * branch without LK to a target in the same page, which then ends the block.
+     * The words from {@code code[from]} a block holds (true at {@code k - from}), or null if fewer than two: every
+     * compilable instruction reachable from {@code from} within {@link #WINDOW} words by falling through or by an
+     * in-page relative branch without LK that goes forward (a branch back to {@code from} loops; any other target,
+     * and any instruction a block cannot hold, is where the block leaves). Forward-only edges keep one pass over the
+     * block at most {@link #MAX_LENGTH} instructions, which is what the exact instruction budget needs.
      */
-    static int blockLength(long[] code, int from) {
+    static boolean[] region(long[] code, int from) {
+        int limit = Math.min(WORDS_PER_PAGE, from + WINDOW);
+        boolean[] reach = new boolean[limit - from];
+        boolean[] in = new boolean[limit - from];
+        reach[0] = true;
         int n = 0;
-        while (n < MAX_LENGTH && from + n < WORDS_PER_PAGE) {
-            long e = code[from + n];
-            int op = (int) (e >>> 32);
-            if (JitOps.helper(op) != null) {
-                n++;
+        for (int k = from; k < limit && n < MAX_LENGTH; k++) {
+            if (!reach[k - from]) {
                 continue;
             }
-            if (branchTarget(op, (int) e, from + n) >= 0) {
+            long e = code[k];
+            int op = (int) (e >>> 32);
+            if (JitOps.helper(op) != null) {
+                in[k - from] = true;
                 n++;
+                if (k + 1 < limit) {
+                    reach[k + 1 - from] = true;
+                }
+                continue;
             }
-            break;
+            int t = branchTarget(op, (int) e, k);
+            if (t >= 0) {
+                in[k - from] = true;
+                n++;
+                if (op != Op.B && k + 1 < limit) {
+                    reach[k + 1 - from] = true;
+                }
+                if (t > k && t < limit) {
+                    reach[t - from] = true;
+                }
+            }
         }
-        return n;
+        return n < 2 ? null : in;
     }
 
     /**
-     * The word index a branch a block can end with goes to when taken, or -1 if a block cannot end with it: only
-     * relative forms without LK whose target is in the page (the block is position-independent within its page).
+     * The word index a branch a block can hold goes to when taken, or -1 if a block cannot hold it: only relative
+     * forms without LK whose target is in the page (the block is position-independent within its page).
      */
     private static int branchTarget(int op, int w, int index) {
         int disp;
@@ -80,9 +105,17 @@ final class BlockCompiler {
         return target >= 0 && target < WORDS_PER_PAGE ? target : -1;
     }
 
-    /** Compiles the {@code n} decoded entries from {@code code[from]} ({@link #blockLength}). */
-    static CompiledBlock compile(long[] code, int from, int n) {
-        byte[] bytes = classFile(code, from, n);
+    /** Compiles the block starting at {@code code[from]} ({@link #region}); null if there is none worth it. */
+    static CompiledBlock compile(long[] code, int from) {
+        boolean[] in = region(code, from);
+        if (in == null) {
+            return null;
+        }
+        int n = 0;
+        for (boolean b : in) {
+            n += b ? 1 : 0;
+        }
+        byte[] bytes = classFile(code, from, in, n);
         try {
             MethodHandles.Lookup hidden = LOOKUP.defineHiddenClass(bytes, true);
             CompiledBlock b = (CompiledBlock) hidden.findConstructor(hidden.lookupClass(), CONSTRUCTOR).invoke();
@@ -96,10 +129,14 @@ final class BlockCompiler {
     /**
      * The class of a block. Its {@code run(interpreter, state, gpr, limit)} answers the number of instructions
      * completed and leaves in {@code interpreter.jitNext} the word index to go on at; when an instruction stopped
-     * it, it answers {@code -(completed) - 1} with jitNext = that instruction. A block that branches back to its own
-     * start loops in place while the budget ({@code limit}) allows another pass and no stop is requested.
+     * it, it answers {@code -(completed) - 1} with jitNext = that instruction. A branch back to the start loops in
+     * place while the budget ({@code limit}) allows another full pass ({@code n}) and no stop is requested.
+     *
+     * <p>Local 5 counts the instructions completed up to the last "flush"; the compiler tracks statically how many
+     * completed since ({@code pending}), and flushes before every branch and every jump target so that the count
+     * is the same on every path into a word.
      */
-    static byte[] classFile(long[] code, int from, int n) {
+    static byte[] classFile(long[] code, int from, boolean[] in, int n) {
         Pool cp = new Pool();
         int thisClass = cp.cls(PKG + "Block");
         int superClass = cp.cls(PKG + "CompiledBlock");
@@ -111,99 +148,128 @@ final class BlockCompiler {
         int codeAttr = cp.utf8("Code");
         int jitNext = cp.field(INTERP, "jitNext", "I");
 
+        int size = in.length;
+        boolean[] isTarget = new boolean[size];
+        for (int k = 0; k < size; k++) {
+            if (in[k]) {
+                long e = code[from + k];
+                int op = (int) (e >>> 32);
+                if (JitOps.helper(op) == null) {
+                    int t = branchTarget(op, (int) e, from + k);
+                    if (t > from + k && t - from < size && in[t - from]) {
+                        isTarget[t - from] = true;
+                    }
+                }
+            }
+        }
+        int[] pos = new int[size];
+        int[] fixAt = new int[2 * MAX_LENGTH];
+        int[] fixTo = new int[2 * MAX_LENGTH];
+        int fixes = 0;
+
         Code c = new Code();
         c.u1(0x03); // iconst_0
-        c.u1(0x36); // istore 5 (instructions of earlier passes)
+        c.u1(0x36); // istore 5 (instructions completed)
         c.u1(5);
         int loop = c.len;
-        long last = code[from + n - 1];
-        int lastOp = (int) (last >>> 32);
-        boolean branch = JitOps.helper(lastOp) == null;
-        int body = branch ? n - 1 : n;
-        for (int k = 0; k < body; k++) {
-            long e = code[from + k];
+        int pending = 0;
+        boolean live = true;
+        for (int k = 0; k < size; k++) {
+            if (!in[k]) {
+                continue;
+            }
+            if (isTarget[k] && live) {
+                pending = flush(c, pending);
+            }
+            live = true;
+            pos[k] = c.len;
+            int index = from + k;
+            long e = code[index];
             int op = (int) (e >>> 32);
             int w = (int) e;
             String h = JitOps.helper(op);
-            switch (h) {
-                case "lwz":
-                case "stw":
-                case "lwzux":
-                case "lbz":
-                case "lh":
-                case "stwux":
-                case "stb":
-                    c.u1(0x2B); // aload_1 (the interpreter)
-                    ldc(c, cp.integer(w));
-                    c.u1u2(0xB6, cp.method(INTERP, "jit" + Character.toUpperCase(h.charAt(0)) + h.substring(1),
-                            "(I)Z"));
-                    stopIfFalse(c, jitNext, from + k, k);
-                    break;
-                case "mem":
-                case "slow":
-                    c.u1(0x2B);
-                    ldc(c, cp.integer(op));
-                    ldc(c, cp.integer(w));
-                    c.u1u2(0xB6, cp.method(INTERP, h.equals("mem") ? "jitMem" : "jitSlow", "(II)Z"));
-                    stopIfFalse(c, jitNext, from + k, k);
-                    break;
-                default:
-                    if (emitInline(c, cp, op, w)) {
+            if (h == null) {
+                // a branch: it completes, then the block jumps, loops or leaves
+                pending = flush(c, pending + 1);
+                int t = branchTarget(op, w, index);
+                int notTaken = -1;
+                if (op != Op.B) {
+                    notTaken = condition(c, cp, op, w);
+                }
+                if (t == from) {
+                    c.u1(0x15); // iload 5
+                    c.u1(5);
+                    sipush(c, n);
+                    c.u1(0x60); // iadd
+                    c.u1(0x15); // iload 4
+                    c.u1(4);
+                    int full = c.len;
+                    c.u1u2(0xA3, 0); // if_icmpgt exit (patched)
+                    c.u1(0x2C); // aload_2
+                    c.u1u2(0xB4, cp.field(STATE, "stopRequest", "Z")); // getfield
+                    int stop = c.len;
+                    c.u1u2(0x9A, 0); // ifne exit (patched)
+                    c.u1u2(0xA7, loop - c.len); // goto loop
+                    c.patch(full, c.len - full);
+                    c.patch(stop, c.len - stop);
+                    leave(c, jitNext, from, 0);
+                } else if (t > index && t - from < size && in[t - from]) {
+                    fixAt[fixes] = c.len;
+                    fixTo[fixes++] = t - from;
+                    c.u1u2(0xA7, 0); // goto label (patched)
+                } else {
+                    leave(c, jitNext, t, 0);
+                }
+                if (notTaken >= 0) {
+                    c.patch(notTaken, c.len - notTaken);
+                } else {
+                    live = false;
+                    continue;
+                }
+            } else {
+                switch (h) {
+                    case "lwz":
+                    case "stw":
+                    case "lwzux":
+                    case "lbz":
+                    case "lh":
+                    case "stwux":
+                    case "stb":
+                        c.u1(0x2B); // aload_1 (the interpreter)
+                        ldc(c, cp.integer(w));
+                        c.u1u2(0xB6, cp.method(INTERP, "jit" + Character.toUpperCase(h.charAt(0)) + h.substring(1),
+                                "(I)Z"));
+                        stopIfFalse(c, jitNext, index, pending);
                         break;
-                    }
-                    c.u1(0x2C); // aload_2 (state)
-                    c.u1(0x2D); // aload_3 (gpr)
-                    ldc(c, cp.integer(w));
-                    c.u1u2(0xB8, cp.method(PKG + "JitOps", h, JitOps.ALU_DESC));
-                    break;
+                    case "mem":
+                    case "slow":
+                        c.u1(0x2B);
+                        ldc(c, cp.integer(op));
+                        ldc(c, cp.integer(w));
+                        c.u1u2(0xB6, cp.method(INTERP, h.equals("mem") ? "jitMem" : "jitSlow", "(II)Z"));
+                        stopIfFalse(c, jitNext, index, pending);
+                        break;
+                    default:
+                        if (emitInline(c, cp, op, w)) {
+                            break;
+                        }
+                        c.u1(0x2C); // aload_2 (state)
+                        c.u1(0x2D); // aload_3 (gpr)
+                        ldc(c, cp.integer(w));
+                        c.u1u2(0xB8, cp.method(PKG + "JitOps", h, JitOps.ALU_DESC));
+                        break;
+                }
+                pending++;
+            }
+            // falls through to the next word: leave there if the block does not hold it
+            if (k + 1 >= size || !in[k + 1]) {
+                leave(c, jitNext, index + 1, pending);
+                pending = 0;
+                live = false;
             }
         }
-        if (!branch) {
-            leave(c, jitNext, from + n, n);
-        } else {
-            int w = (int) last;
-            int target = branchTarget(lastOp, w, from + n - 1);
-            int notTaken = -1;
-            if (lastOp != Op.B) {
-                c.u1(0x2C); // aload_2
-                ldc(c, cp.integer(w));
-                if (lastOp == Op.BC) {
-                    c.u1u2(0xB8, cp.method(INTERP, "branchCondition", "(Lorg/ppc440vm/cpu/spi/CpuState;I)Z"));
-                } else {
-                    c.u1u2(0xB8, cp.method(PKG + "JitOps", lastOp == Op.BC_COND ? "bcCond" : "bcCtr",
-                            "(Lorg/ppc440vm/cpu/spi/CpuState;I)Z"));
-                }
-                notTaken = c.len;
-                c.u1u2(0x99, 0); // ifeq not-taken (patched)
-            }
-            if (target == from) {
-                // a loop on itself: count the pass, go round again if the budget allows one more
-                c.u1(0x84); // iinc 5, n
-                c.u1(5);
-                c.u1(n);
-                c.u1(0x15); // iload 5
-                c.u1(5);
-                sipush(c, n);
-                c.u1(0x60); // iadd
-                c.u1(0x15); // iload 4
-                c.u1(4);
-                int full = c.len;
-                c.u1u2(0xA3, 0); // if_icmpgt exit (patched)
-                c.u1(0x2C); // aload_2
-                c.u1u2(0xB4, cp.field("org/ppc440vm/cpu/spi/CpuState", "stopRequest", "Z")); // getfield
-                int stop = c.len;
-                c.u1u2(0x9A, 0); // ifne exit (patched)
-                c.u1u2(0xA7, loop - c.len); // goto loop
-                c.patch(full, c.len - full);
-                c.patch(stop, c.len - stop);
-                leave(c, jitNext, from, 0);
-            } else {
-                leave(c, jitNext, target, n);
-            }
-            if (notTaken >= 0) {
-                c.patch(notTaken, c.len - notTaken);
-                leave(c, jitNext, from + n, n);
-            }
+        for (int f = 0; f < fixes; f++) {
+            c.patch(fixAt[f], pos[fixTo[f]] - fixAt[f]);
         }
         byte[] run = c.bytes();
 
@@ -240,7 +306,7 @@ final class BlockCompiler {
             d.writeShort(1);
             d.writeShort(codeAttr);
             d.writeInt(2 + 2 + 4 + run.length + 2 + 2);
-            d.writeShort(8); // max stack
+            d.writeShort(10); // max stack
             d.writeShort(6); // max locals: this, interpreter, state, gpr, limit, count
             d.writeInt(run.length);
             d.write(run);
@@ -252,6 +318,45 @@ final class BlockCompiler {
         } catch (IOException e) {
             throw new IllegalStateException(e); // a ByteArrayOutputStream does not fail
         }
+    }
+
+    /** count += pending (iinc 5); answers 0. */
+    private static int flush(Code c, int pending) {
+        if (pending != 0) {
+            c.u1(0x84); // iinc 5, pending
+            c.u1(5);
+            c.u1(pending);
+        }
+        return 0;
+    }
+
+    /**
+     * Evaluates a conditional branch's condition and emits the jump to its not-taken path, whose offset the caller
+     * patches: answers where that jump is.
+     */
+    private static int condition(Code c, Pool cp, int op, int w) {
+        if (op == Op.BC_COND) {
+            // CR bit BI against BO's expected value, without a call
+            c.u1(0x2C); // aload_2
+            c.u1u2(0xB4, cp.field(STATE, "cr", "I"));
+            constant(c, cp, 31 - ((w >>> 16) & 31));
+            c.u1(IUSHR);
+            c.u1(0x04); // iconst_1
+            c.u1(IAND);
+            int at = c.len;
+            c.u1u2(((w >>> 24) & 1) != 0 ? 0x99 : 0x9A, 0); // ifeq / ifne not-taken
+            return at;
+        }
+        c.u1(0x2C); // aload_2
+        ldc(c, cp.integer(w));
+        if (op == Op.BC) {
+            c.u1u2(0xB8, cp.method(INTERP, "branchCondition", "(L" + STATE + ";I)Z"));
+        } else {
+            c.u1u2(0xB8, cp.method(PKG + "JitOps", "bcCtr", "(L" + STATE + ";I)Z"));
+        }
+        int at = c.len;
+        c.u1u2(0x99, 0); // ifeq not-taken
+        return at;
     }
 
     /** interpreter.jitNext = next; return count + done. */
@@ -342,14 +447,16 @@ final class BlockCompiler {
     private static final int SWAP = 0x5F;
 
     /**
-     * Emits the commonest integer instructions (without Rc) directly as JVM arithmetic on the register array, so
-     * they do not depend on HotSpot inlining a helper. False if {@code op} has no inline form.
+     * Emits the commonest integer instructions directly as JVM arithmetic on the register array, the rest of their
+     * work (carry, CR fields) through helpers of a few bytecodes that take values, not the instruction word: both
+     * HotSpot compilers (also C1 alone) inline those. False if {@code op} has no inline form.
      */
     private static boolean emitInline(Code b, Pool cp, int op, int w) {
         int d = (w >>> 21) & 31; // rT, or rS for the logical forms
         int a = (w >>> 16) & 31;
         int r = (w >>> 11) & 31;
         boolean rc = (w & 1) != 0;
+        String ops = PKG + "JitOps";
         switch (op) {
             case Op.LI:
                 target(b, d);
@@ -369,6 +476,13 @@ final class BlockCompiler {
                 b.u1(IADD);
                 b.u1(IASTORE);
                 return true;
+            case Op.MULLI:
+                target(b, d);
+                reg(b, a);
+                constant(b, cp, (short) w);
+                b.u1(IMUL);
+                b.u1(IASTORE);
+                return true;
             case Op.ORI:
             case Op.ORIS:
             case Op.XORI:
@@ -379,10 +493,16 @@ final class BlockCompiler {
                 b.u1(op == Op.ORI || op == Op.ORIS ? IOR : IXOR);
                 b.u1(IASTORE);
                 return true;
-            case Op.RLWINM: {
-                if (rc) {
-                    return false;
-                }
+            case Op.ANDI_RC:
+            case Op.ANDIS_RC:
+                target(b, a);
+                reg(b, d);
+                constant(b, cp, op == Op.ANDI_RC ? w & 0xFFFF : w << 16);
+                b.u1(IAND);
+                store(b, cp, true);
+                return true;
+            case Op.RLWINM:
+            case Op.RLWIMI: {
                 int sh = r;
                 int mask = Alu.mask((w >>> 6) & 31, (w >>> 1) & 31);
                 target(b, a);
@@ -400,15 +520,18 @@ final class BlockCompiler {
                     constant(b, cp, mask);
                     b.u1(IAND);
                 }
-                b.u1(IASTORE);
+                if (op == Op.RLWIMI) {
+                    reg(b, a);
+                    constant(b, cp, ~mask);
+                    b.u1(IAND);
+                    b.u1(IOR);
+                }
+                store(b, cp, rc);
                 return true;
             }
             case Op.ADD:
             case Op.SUBF:
             case Op.MULLW:
-                if (rc) {
-                    return false;
-                }
                 target(b, d);
                 if (op == Op.SUBF) {
                     reg(b, r);
@@ -418,28 +541,31 @@ final class BlockCompiler {
                     reg(b, r);
                 }
                 b.u1(op == Op.ADD ? IADD : op == Op.SUBF ? ISUB : IMUL);
-                b.u1(IASTORE);
+                store(b, cp, rc);
+                return true;
+            case Op.MULHW:
+            case Op.MULHWU:
+                target(b, d);
+                reg(b, a);
+                reg(b, r);
+                b.u1u2(0xB8, cp.method(ops, op == Op.MULHW ? "mulhs" : "mulhu", "(II)I"));
+                store(b, cp, rc);
                 return true;
             case Op.NEG:
-                if (rc) {
-                    return false;
-                }
                 target(b, d);
                 reg(b, a);
                 b.u1(INEG);
-                b.u1(IASTORE);
+                store(b, cp, rc);
                 return true;
             case Op.AND:
             case Op.OR:
             case Op.XOR:
             case Op.ANDC:
-                if (rc) {
-                    return false;
-                }
+            case Op.NOR:
                 target(b, a);
                 reg(b, d);
                 if (op == Op.OR && r == d) {
-                    b.u1(IASTORE); // mr
+                    store(b, cp, rc); // mr
                     return true;
                 }
                 reg(b, r);
@@ -447,12 +573,142 @@ final class BlockCompiler {
                     constant(b, cp, -1);
                     b.u1(IXOR);
                 }
-                b.u1(op == Op.OR ? IOR : op == Op.XOR ? IXOR : IAND);
+                b.u1(op == Op.OR || op == Op.NOR ? IOR : op == Op.XOR ? IXOR : IAND);
+                if (op == Op.NOR) {
+                    constant(b, cp, -1);
+                    b.u1(IXOR);
+                }
+                store(b, cp, rc);
+                return true;
+            case Op.SLW:
+            case Op.SRW:
+                target(b, a);
+                reg(b, d);
+                reg(b, r);
+                b.u1u2(0xB8, cp.method(ops, op == Op.SLW ? "slw" : "srw", "(II)I"));
+                store(b, cp, rc);
+                return true;
+            case Op.SRAW:
+            case Op.SRAWI:
+                target(b, a);
+                b.u1(0x2C); // aload_2
+                reg(b, d);
+                if (op == Op.SRAWI) {
+                    constant(b, cp, r);
+                } else {
+                    reg(b, r);
+                    constant(b, cp, 0x3F);
+                    b.u1(IAND);
+                }
+                b.u1u2(0xB8, cp.method(ops, "sraw", "(L" + STATE + ";II)I"));
+                store(b, cp, rc);
+                return true;
+            case Op.EXTSB:
+            case Op.EXTSH:
+            case Op.CNTLZW: {
+                int xo = (w >>> 1) & 0x3FF;
+                target(b, a);
+                reg(b, d);
+                if (xo == 954) {
+                    b.u1(0x91); // i2b
+                } else if (xo == 922) {
+                    b.u1(0x93); // i2s
+                } else {
+                    b.u1u2(0xB8, cp.method("java/lang/Integer", "numberOfLeadingZeros", "(I)I"));
+                }
+                store(b, cp, rc);
+                return true;
+            }
+            case Op.ADDC:
+            case Op.ADDE:
+            case Op.ADDZE:
+            case Op.ADDME:
+            case Op.SUBFC:
+            case Op.SUBFE:
+            case Op.SUBFZE:
+            case Op.SUBFME: {
+                // rT = x + y + carry in, CA = carry out; the subtract-from forms add ~rA
+                target(b, d);
+                b.u1(0x2C); // aload_2
+                reg(b, a);
+                boolean sub = op == Op.SUBFC || op == Op.SUBFE || op == Op.SUBFZE || op == Op.SUBFME;
+                if (sub) {
+                    constant(b, cp, -1);
+                    b.u1(IXOR);
+                }
+                if (op == Op.ADDZE || op == Op.SUBFZE) {
+                    constant(b, cp, 0);
+                } else if (op == Op.ADDME || op == Op.SUBFME) {
+                    constant(b, cp, -1);
+                } else {
+                    reg(b, r);
+                }
+                String f = op == Op.ADDC ? "addc" : op == Op.SUBFC ? "addc1" : "adde";
+                b.u1u2(0xB8, cp.method(ops, f, "(L" + STATE + ";II)I"));
+                store(b, cp, rc);
+                return true;
+            }
+            case Op.ADDIC:
+            case Op.ADDIC_RC:
+            case Op.SUBFIC:
+                target(b, d);
+                b.u1(0x2C); // aload_2
+                reg(b, a);
+                if (op == Op.SUBFIC) {
+                    constant(b, cp, -1);
+                    b.u1(IXOR);
+                }
+                constant(b, cp, (short) w);
+                b.u1u2(0xB8, cp.method(ops, op == Op.SUBFIC ? "addc1" : "addc", "(L" + STATE + ";II)I"));
+                store(b, cp, op == Op.ADDIC_RC);
+                return true;
+            case Op.CMPI:
+            case Op.CMPLI:
+            case Op.CMP:
+            case Op.CMPL:
+                b.u1(0x2C); // aload_2
+                reg(b, a);
+                if (op == Op.CMPI) {
+                    constant(b, cp, (short) w);
+                } else if (op == Op.CMPLI) {
+                    constant(b, cp, w & 0xFFFF);
+                } else {
+                    reg(b, r);
+                }
+                constant(b, cp, 28 - 4 * ((w >>> 23) & 7));
+                b.u1u2(0xB8, cp.method(ops, op == Op.CMPI || op == Op.CMP ? "cmps" : "cmpu",
+                        "(L" + STATE + ";III)V"));
+                return true;
+            case Op.MFLR:
+            case Op.MFCTR:
+            case Op.MFCR:
+                target(b, d);
+                b.u1(0x2C); // aload_2
+                b.u1u2(0xB4, cp.field(STATE, op == Op.MFLR ? "lr" : op == Op.MFCTR ? "ctr" : "cr", "I"));
                 b.u1(IASTORE);
+                return true;
+            case Op.MTLR:
+            case Op.MTCTR:
+                b.u1(0x2C); // aload_2
+                reg(b, d);
+                b.u1u2(0xB5, cp.field(STATE, op == Op.MTLR ? "lr" : "ctr", "I"));
                 return true;
             default:
                 return false;
         }
+    }
+
+    /** Stores the value on the stack into the pushed register; with Rc also sets CR0 from it. */
+    private static void store(Code b, Pool cp, boolean rc) {
+        if (!rc) {
+            b.u1(IASTORE);
+            return;
+        }
+        b.u1(0x5B); // dup_x2
+        b.u1(IASTORE);
+        b.u1(0x2C); // aload_2
+        b.u1(SWAP);
+        b.u1u2(0xB8, cp.method(PKG + "JitOps", "rc", "(L" + STATE + ";I)V"));
     }
 
     /** Pushes the register array and index {@code n} (for a store into gpr[n]). */

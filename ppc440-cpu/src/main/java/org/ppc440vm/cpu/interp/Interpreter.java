@@ -1045,17 +1045,17 @@ public final class Interpreter implements Cpu {
     }
 
     private CompiledBlock compileBlock(long[] code, int pageRam, int i) {
-        for (int k = i; k < WORDS_PER_PAGE && k < i + BlockCompiler.MAX_LENGTH; k++) {
+        for (int k = i; k < WORDS_PER_PAGE && k < i + BlockCompiler.WINDOW; k++) {
             if ((int) (code[k] >>> 32) == Op.UNDECODED) {
                 code[k] = Decoder.entry(ram.loadWord(pageRam + (k << 2)));
             }
         }
-        int n = BlockCompiler.blockLength(code, i);
-        if (n < 2) {
+        CompiledBlock b = BlockCompiler.compile(code, i);
+        if (b == null) {
             return CompiledBlock.NONE;
         }
         blocksCompiled++;
-        return BlockCompiler.compile(code, i, n);
+        return b;
     }
 
     /** lwz for compiled blocks: the cache hit inline, the rest through {@link #loadStore}. */

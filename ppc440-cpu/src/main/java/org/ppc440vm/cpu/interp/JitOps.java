@@ -59,6 +59,8 @@ final class JitOps {
             case Op.SUBFC:
             case Op.SUBFE:
             case Op.SUBFZE: return "carrying";
+            case Op.ADDME:
+            case Op.SUBFME: return "addme"; // (BlockCompiler always emits these inline)
             case Op.AND: return "and";
             case Op.ANDC: return "andc";
             case Op.OR: return "or";
@@ -398,5 +400,69 @@ final class JitOps {
 
     static void mfcr(CpuState s, int[] gpr, int w) {
         gpr[(w >>> 21) & 31] = s.cr;
+    }
+
+    // ---------------- value helpers of inline forms (BlockCompiler.emitInline): a few bytecodes each ----------------
+    /** CR0 from a record form's result. */
+    static void rc(CpuState s, int r) {
+        s.cr = Alu.cr0(s.cr, r, s.xer);
+    }
+
+    /** x + y, CA = carry out. */
+    static int addc(CpuState s, int x, int y) {
+        long sum = (x & Alu.U32) + (y & Alu.U32);
+        s.xer = (s.xer & ~CpuState.XER_CA) | ((int) (sum >>> 32) << 29);
+        return (int) sum;
+    }
+
+    /** x + y + 1, CA = carry out (subfc, subfic: ~rA + rB + 1). */
+    static int addc1(CpuState s, int x, int y) {
+        long sum = (x & Alu.U32) + (y & Alu.U32) + 1;
+        s.xer = (s.xer & ~CpuState.XER_CA) | ((int) (sum >>> 32) << 29);
+        return (int) sum;
+    }
+
+    /** x + y + CA, CA = carry out. */
+    static int adde(CpuState s, int x, int y) {
+        int xer = s.xer;
+        long sum = (x & Alu.U32) + (y & Alu.U32) + ((xer >>> 29) & 1);
+        s.xer = (xer & ~CpuState.XER_CA) | ((int) (sum >>> 32) << 29);
+        return (int) sum;
+    }
+
+    static int mulhu(int a, int b) {
+        return (int) (((a & Alu.U32) * (b & Alu.U32)) >>> 32);
+    }
+
+    static int mulhs(int a, int b) {
+        return (int) (((long) a * b) >> 32);
+    }
+
+    static int slw(int v, int n) {
+        return (n & 0x20) != 0 ? 0 : v << n;
+    }
+
+    static int srw(int v, int n) {
+        return (n & 0x20) != 0 ? 0 : v >>> n;
+    }
+
+    /** sraw/srawi by n (0..63): the result, CA set if negative and one bits were shifted out. */
+    static int sraw(CpuState s, int v, int n) {
+        s.xer = Alu.withCarry(s.xer, Alu.srawCarry(v, n));
+        return Alu.sraw(v, n);
+    }
+
+    /** Signed compare into the CR field at {@code shift}. */
+    static void cmps(CpuState s, int a, int b, int shift) {
+        s.cr = field(s.cr, shift, Alu.compareSigned(a, b, s.xer));
+    }
+
+    /** Unsigned compare into the CR field at {@code shift}. */
+    static void cmpu(CpuState s, int a, int b, int shift) {
+        s.cr = field(s.cr, shift, Alu.compareUnsigned(a, b, s.xer));
+    }
+
+    private static int field(int cr, int shift, int nibble) {
+        return (cr & ~(0xF << shift)) | (nibble << shift);
     }
 }

@@ -116,6 +116,36 @@ class CompiledBlockTest {
         assertEquals(100, p.jit.s.gpr[3]);
     }
 
+    /**
+     * One block holds a whole loop whose body has forward conditional branches (one skipping a word a block
+     * cannot hold, where the block leaves on the last pass) and the carry chain, shift and compare forms emitted
+     * inline (H8); slices end everywhere in it.
+     */
+    @Test
+    void aLoopWithBranchesInsideAndCarryArithmeticMatchesTheInterpreter() {
+        Pair p = new Pair();
+        p.set(3, 0).set(5, 0x7FFF_FFF0).set(6, 0x9000_0001).set(7, 1).set(8, -7).set(10, 5).set(11, 0)
+                .set(13, 0);
+        p.code(C,
+                Asm.addi(3, 3, 1),
+                Asm.xoForm(5, 5, 6, false, 10, false), // addc
+                Asm.xoForm(7, 7, 8, false, 138, false), // adde
+                Asm.xoForm(10, 10, 6, false, 136, true), // subfe.
+                Asm.xoForm(11, 11, 0, false, 202, false), // addze
+                Asm.srawi(12, 5, 3, false),
+                Asm.cmpwi(0, 3, 200),
+                Asm.bc(4, 2, 8, false, false), // bne over the sc
+                Asm.SC,
+                Asm.andiDot(9, 3, 3),
+                Asm.bc(4, 2, 8, false, false), // bne over the addi
+                Asm.addi(13, 13, 1),
+                Asm.b(-48));
+        assertEquals(ExitReason.SYSTEM_CALL, p.run(C, 5, 1, 13, 12, 11, 7, 300, 2, 17, 1000, 5000));
+        assertTrue(p.jit.cpu.compiledBlockCount() > 0, "the loop was compiled");
+        assertEquals(200, p.jit.s.gpr[3]);
+        assertEquals(49, p.jit.s.gpr[13]); // r3 = 4, 8, ..., 196 (the sc ends pass 200 first)
+    }
+
     @Test
     void aLoopThatRunsOutOfBudgetStopsAtTheExactInstruction() {
         Pair p = countedLoop();
