@@ -29,27 +29,41 @@ public final class MonitorAddress {
         if (!s.startsWith("tcp:")) {
             throw new IllegalArgumentException("-monitor " + spec + ": expected stdio, none or tcp:127.0.0.1:PORT");
         }
-        String[] parts = s.substring(4).split(",");
+        MonitorAddress a = parseServer("-monitor", spec, s.substring(4), "the runtime");
+        String host = a.host.isEmpty() ? "127.0.0.1" : a.host;
+        if (!isLoopback(host)) {
+            throw new IllegalArgumentException("-monitor " + spec + ": the monitor listens on loopback addresses only"
+                    + " (such as 127.0.0.1): it is the runtime's whole shell");
+        }
+        return new MonitorAddress(host, a.port);
+    }
+
+    /**
+     * The part after {@code tcp:} of a listening address as QEMU writes it for -monitor and -serial:
+     * {@code HOST:PORT[,server[=on]][,nowait|wait=off]} ({@code [v6]} brackets are taken off; HOST may be empty, for
+     * the caller's default). Throws IllegalArgumentException starting with "OPTION SPEC: ".
+     *
+     * @param startsAtOnce what does not wait for a client ("the runtime", "the guest"), for the wait=on refusal
+     */
+    public static MonitorAddress parseServer(String option, String spec, String afterTcp, String startsAtOnce) {
+        String[] parts = afterTcp.split(",");
         String hostPort = parts[0];
         int colon = hostPort.lastIndexOf(':');
         if (colon < 0) {
-            throw new IllegalArgumentException("-monitor " + spec + ": expected tcp:HOST:PORT");
+            throw new IllegalArgumentException(option + " " + spec + ": expected tcp:HOST:PORT");
         }
         String host = hostPort.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
-        if (host.isEmpty()) {
-            host = "127.0.0.1";
-        }
         int port;
         try {
             port = Integer.parseInt(hostPort.substring(colon + 1));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("-monitor " + spec + ": bad port '" + hostPort.substring(colon + 1) + "'");
+            throw new IllegalArgumentException(option + " " + spec + ": bad port '" + hostPort.substring(colon + 1) + "'");
         }
         if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("-monitor " + spec + ": port " + port + " is outside 0-65535");
+            throw new IllegalArgumentException(option + " " + spec + ": port " + port + " is outside 0-65535");
         }
         for (int i = 1; i < parts.length; i++) {
             String p = parts[i].trim();
@@ -57,17 +71,13 @@ public final class MonitorAddress {
                 case "server": case "server=on": case "nowait": case "wait=off":
                     break;
                 case "server=off":
-                    throw new IllegalArgumentException("-monitor " + spec + ": only a listening server is supported");
+                    throw new IllegalArgumentException(option + " " + spec + ": only a listening server is supported");
                 case "wait": case "wait=on":
-                    throw new IllegalArgumentException("-monitor " + spec + ": wait=on is not supported (the runtime"
+                    throw new IllegalArgumentException(option + " " + spec + ": wait=on is not supported (" + startsAtOnce
                             + " starts at once and a client may connect at any time)");
                 default:
-                    throw new IllegalArgumentException("-monitor " + spec + ": unknown option '" + p + "'");
+                    throw new IllegalArgumentException(option + " " + spec + ": unknown option '" + p + "'");
             }
-        }
-        if (!isLoopback(host)) {
-            throw new IllegalArgumentException("-monitor " + spec + ": the monitor listens on loopback addresses only"
-                    + " (such as 127.0.0.1): it is the runtime's whole shell");
         }
         return new MonitorAddress(host, port);
     }

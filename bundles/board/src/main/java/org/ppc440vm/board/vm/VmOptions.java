@@ -206,42 +206,15 @@ public final class VmOptions {
             return;
         }
         if (s.startsWith("tcp:")) {
-            String[] parts = s.substring(4).split(",");
-            String hostPort = parts[0];
-            int colon = hostPort.lastIndexOf(':');
-            if (colon < 0) {
-                throw new UsageException("-serial " + spec + ": expected tcp:HOST:PORT");
-            }
-            String host = hostPort.substring(0, colon);
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            }
-            int port;
+            MonitorAddress a;
             try {
-                port = Integer.parseInt(hostPort.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                throw new UsageException("-serial " + spec + ": bad port '" + hostPort.substring(colon + 1) + "'");
-            }
-            if (port < 0 || port > 65535) {
-                throw new UsageException("-serial " + spec + ": port " + port + " is outside 0-65535");
-            }
-            for (int i = 1; i < parts.length; i++) {
-                String p = parts[i].trim();
-                switch (p) {
-                    case "server": case "server=on": case "nowait": case "wait=off":
-                        break;
-                    case "server=off":
-                        throw new UsageException("-serial " + spec + ": only a listening server is supported");
-                    case "wait": case "wait=on":
-                        throw new UsageException("-serial " + spec + ": wait=on is not supported (the guest starts at"
-                                + " once and a client may connect at any time)");
-                    default:
-                        throw new UsageException("-serial " + spec + ": unknown option '" + p + "'");
-                }
+                a = MonitorAddress.parseServer("-serial", spec, s.substring(4), "the guest");
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
             }
             serial = SerialKind.TCP;
-            serialHost = host.isEmpty() ? "0.0.0.0" : host;
-            serialPort = port;
+            serialHost = a.host.isEmpty() ? "0.0.0.0" : a.host;
+            serialPort = a.port;
             return;
         }
         throw new UsageException("-serial " + spec + ": expected stdio, tcp:HOST:PORT or none");
