@@ -15,9 +15,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.ppc440vm.api.launch.LaunchContract;
 
@@ -249,5 +252,46 @@ public final class FrameworkGuest implements AutoCloseable {
             }
             return n;
         }
+    }
+
+    /**
+     * A {@code vm:*} monitor command, called on its Gogo command service (the board does not export the command
+     * classes, so by reflection); "(no vm:FUNCTION command)" when no such command is registered.
+     */
+    public static String vmCommand(BundleContext context, String function, String... args) throws Exception {
+        ServiceReference<?>[] refs = context.getServiceReferences((String) null,
+                "(&(osgi.command.scope=vm)(osgi.command.function=" + function + "))");
+        if (refs == null) {
+            return "(no vm:" + function + " command)";
+        }
+        Object commands = context.getService(refs[0]);
+        try {
+            Class<?>[] types = new Class<?>[args.length];
+            java.util.Arrays.fill(types, String.class);
+            java.lang.reflect.Method m = commands.getClass().getMethod(function, types);
+            return String.valueOf(m.invoke(commands, (Object[]) args));
+        } finally {
+            context.ungetService(refs[0]);
+        }
+    }
+
+    /**
+     * Waits up to 20 s until {@code vm:devices} shows the slot of device {@code type} running after at least
+     * {@code parks} parks; throws AssertionError with the last table otherwise.
+     */
+    public static void awaitSlotRunning(BundleContext context, String type, int parks) throws Exception {
+        Pattern row = Pattern.compile("^" + Pattern.quote(type) + "@\\S+\\s+" + Pattern.quote(type)
+                + "\\s+\\S+\\s+\\S+\\s+(\\S+)\\s.*?(\\d+)\\s+(\\d+)\\s*$", Pattern.MULTILINE);
+        long deadline = System.currentTimeMillis() + 20_000;
+        String table = "";
+        while (System.currentTimeMillis() < deadline) {
+            table = vmCommand(context, "devices");
+            Matcher m = row.matcher(table);
+            if (m.find() && m.group(1).equals("running") && Integer.parseInt(m.group(3)) >= parks) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the " + type + " slot did not run again after park " + parks + ":\n" + table);
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import java.io.File;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import javax.inject.Inject;
@@ -29,7 +27,6 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceReference;
 import org.ppc440vm.testing.BundleChecks;
 import org.ppc440vm.testing.FrameworkGuest;
 import org.ppc440vm.testing.PaxOptions;
@@ -98,25 +95,25 @@ public class VirtioBlkHotSwapIT {
             long t0 = System.nanoTime();
             blk.update();
             long updateMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-            awaitRunningAgain(1);
-            System.out.println("\n[hot-swap IT] virtio-blk Bundle.update() took " + updateMs + " ms\n" + devices());
+            FrameworkGuest.awaitSlotRunning(context, "virtio-blk", 1);
+            System.out.println("\n[hot-swap IT] virtio-blk Bundle.update() took " + updateMs + " ms\n" + FrameworkGuest.vmCommand(context, "devices"));
 
             assertTrue("the write loop goes on after the update:\n" + g.console(),
                     g.await(at, "PROGRESS-40", 180_000) > 0);
             blk.stop();
             Thread.sleep(300); // the guest's next request waits for the window meanwhile
             blk.start();
-            awaitRunningAgain(2);
-            System.out.println("\n[hot-swap IT] after stop/start\n" + devices());
+            FrameworkGuest.awaitSlotRunning(context, "virtio-blk", 2);
+            System.out.println("\n[hot-swap IT] after stop/start\n" + FrameworkGuest.vmCommand(context, "devices"));
 
             // And the monitor's live swap (no park: a second instance of the same service takes the state over).
             assertTrue("the write loop goes on after the restart:\n" + g.console(),
                     g.await(at, "PROGRESS-60", 180_000) > 0);
-            String swapped = command("swap", "virtio-blk");
-            System.out.println("\n[hot-swap IT] vm:swap virtio-blk: " + swapped + "\n" + devices());
-            assertTrue("vm:swap swapped the disk: " + swapped + "\n" + devices(),
+            String swapped = FrameworkGuest.vmCommand(context, "swap", "virtio-blk");
+            System.out.println("\n[hot-swap IT] vm:swap virtio-blk: " + swapped + "\n" + FrameworkGuest.vmCommand(context, "devices"));
+            assertTrue("vm:swap swapped the disk: " + swapped + "\n" + FrameworkGuest.vmCommand(context, "devices"),
                     Pattern.compile("^virtio-blk@\\S+.*running.*\\s1\\s+2\\s*$", Pattern.MULTILINE)
-                            .matcher(devices()).find());
+                            .matcher(FrameworkGuest.vmCommand(context, "devices")).find());
 
             assertTrue("the write loop ends:\n" + g.console(), g.await(at, "LOOP-DONE", 240_000) > 0);
             // Read everything back from the device, not the page cache, and compare with the source.
@@ -139,46 +136,6 @@ public class VirtioBlkHotSwapIT {
             assertFalse("a dd failed:\n" + console, Pattern.compile("WRITE-FAILED-\\d").matcher(console).find());
         }
         fsckClean(disk);
-    }
-
-    /** Waits until the board shows the virtio-blk slot running again after {@code parks} parks. */
-    private void awaitRunningAgain(int parks) throws Exception {
-        Pattern row = Pattern.compile("^virtio-blk@\\S+\\s+virtio-blk\\s+\\S+\\s+\\S+\\s+(\\S+)\\s.*?(\\d+)\\s+(\\d+)\\s*$",
-                Pattern.MULTILINE);
-        long deadline = System.currentTimeMillis() + 20_000;
-        String table = "";
-        while (System.currentTimeMillis() < deadline) {
-            table = devices();
-            Matcher m = row.matcher(table);
-            if (m.find() && m.group(1).equals("running") && Integer.parseInt(m.group(3)) >= parks) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        fail("the virtio-blk slot did not run again after park " + parks + ":\n" + table);
-    }
-
-    /** The board's vm:devices table. */
-    private String devices() throws Exception {
-        return command("devices");
-    }
-
-    /** A vm:* monitor command, called on its Gogo command service (whose package the board does not export). */
-    private String command(String function, String... args) throws Exception {
-        ServiceReference<?>[] refs = context.getServiceReferences((String) null,
-                "(&(osgi.command.scope=vm)(osgi.command.function=" + function + "))");
-        if (refs == null) {
-            return "(no vm:" + function + " command)";
-        }
-        Object commands = context.getService(refs[0]);
-        try {
-            Class<?>[] types = new Class<?>[args.length];
-            java.util.Arrays.fill(types, String.class);
-            Method m = commands.getClass().getMethod(function, types);
-            return String.valueOf(m.invoke(commands, (Object[]) args));
-        } finally {
-            context.ungetService(refs[0]);
-        }
     }
 
     /** e2fsck -fn on the image the guest wrote, when the host has e2fsck: no file-system damage. */

@@ -6,7 +6,6 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import java.io.File;
-import java.lang.reflect.Method;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,15 +100,15 @@ public class VirtioNetHotSwapIT {
             long t0 = System.nanoTime();
             net.update();
             long updateMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-            awaitRunningAgain();
-            System.out.println("\n[hot-swap IT] virtio-net Bundle.update() took " + updateMs + " ms\n" + devices());
+            FrameworkGuest.awaitSlotRunning(context, "virtio-net", 1);
+            System.out.println("\n[hot-swap IT] virtio-net Bundle.update() took " + updateMs + " ms\n" + FrameworkGuest.vmCommand(context, "devices"));
             // And the monitor's live swap (no park: a second instance takes the state and the receiver over).
             assertTrue("the pings go on after the update:\n" + g.console(), g.await(at, "PING-OK-25", 180_000) > 0);
-            String swapped = command("swap", "virtio-net");
-            System.out.println("\n[hot-swap IT] vm:swap virtio-net: " + swapped + "\n" + devices());
-            assertTrue("vm:swap swapped the NIC: " + swapped + "\n" + devices(),
+            String swapped = FrameworkGuest.vmCommand(context, "swap", "virtio-net");
+            System.out.println("\n[hot-swap IT] vm:swap virtio-net: " + swapped + "\n" + FrameworkGuest.vmCommand(context, "devices"));
+            assertTrue("vm:swap swapped the NIC: " + swapped + "\n" + FrameworkGuest.vmCommand(context, "devices"),
                     Pattern.compile("^virtio-net@\\S+.*running.*\\s1\\s+1\\s*$", Pattern.MULTILINE)
-                            .matcher(devices()).find());
+                            .matcher(FrameworkGuest.vmCommand(context, "devices")).find());
             assertTrue("the pings end:\n" + g.console(), g.await(at, "PINGS-DONE", 240_000) > 0);
 
             String out = g.console().substring(at);
@@ -156,43 +155,4 @@ public class VirtioNetHotSwapIT {
         return n;
     }
 
-    /** Waits until the board shows the virtio-net slot running again after a park. */
-    private void awaitRunningAgain() throws Exception {
-        Pattern row = Pattern.compile("^virtio-net@\\S+\\s+virtio-net\\s+\\S+\\s+\\S+\\s+(\\S+)\\s.*?(\\d+)\\s+(\\d+)\\s*$",
-                Pattern.MULTILINE);
-        long deadline = System.currentTimeMillis() + 20_000;
-        String table = "";
-        while (System.currentTimeMillis() < deadline) {
-            table = devices();
-            Matcher m = row.matcher(table);
-            if (m.find() && m.group(1).equals("running") && Integer.parseInt(m.group(3)) >= 1) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        fail("the virtio-net slot did not run again after the update:\n" + table);
-    }
-
-    /** The board's vm:devices table. */
-    private String devices() throws Exception {
-        return command("devices");
-    }
-
-    /** A vm:* monitor command, called on its Gogo command service (whose package the board does not export). */
-    private String command(String function, String... args) throws Exception {
-        ServiceReference<?>[] refs = context.getServiceReferences((String) null,
-                "(&(osgi.command.scope=vm)(osgi.command.function=" + function + "))");
-        if (refs == null) {
-            return "(no vm:" + function + " command)";
-        }
-        Object commands = context.getService(refs[0]);
-        try {
-            Class<?>[] types = new Class<?>[args.length];
-            java.util.Arrays.fill(types, String.class);
-            Method m = commands.getClass().getMethod(function, types);
-            return String.valueOf(m.invoke(commands, (Object[]) args));
-        } finally {
-            context.ungetService(refs[0]);
-        }
-    }
 }
