@@ -142,6 +142,7 @@ public final class Vm implements VirtualMachine {
     }
 
     private int loop() throws Exception {
+        StartupTrace.phase("vCPU thread running");
         AddressMap mmio = board.mmio();
         DcrMap dcrs = board.dcrs();
         while (true) {

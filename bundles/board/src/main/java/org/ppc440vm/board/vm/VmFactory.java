@@ -86,10 +86,12 @@ public final class VmFactory {
             }
         }
 
+        StartupTrace.phase("images read");
         Uart16550 uart = new Uart16550();
         Board board = new Board(o.ramBytes, o.strictBus, uart, plugged, m -> host.err.println("ppc440vm: warning: " + m),
                 m -> host.err.println("ppc440vm: " + m));
 
+        StartupTrace.phase("board built (RAM allocated)");
         long[] initrdRange = BootLoader.initrdRange(initrd);
         BoardDeviceTree.Chosen chosen = new BoardDeviceTree.Chosen(o.append, initrdRange[0], initrdRange[1], null);
         byte[] blob;
@@ -106,6 +108,7 @@ public final class VmFactory {
         // Check and place once now, so that a bad image fails before any thread starts.
         BootLoader.Placement placement = BootLoader.place(board.ram(), kernel, initrdName, initrd, blob);
 
+        StartupTrace.phase("images placed in RAM");
         VcpuOptions vo = new VcpuOptions().index(0).timebaseHz(timebaseHz).icountShift(o.icountShift)
                 .tlbCheck(o.tlbCheck);
         VirtualCpu vcpu = hypervisor.createVcpu(board.ram(), vo);

@@ -134,6 +134,7 @@ public final class VmLauncher {
     }
 
     private void launch(Map<String, List<String>> o) {
+        StartupTrace.phase("VM setup thread");
         PrintStream err = System.err;
         IntConsumer done = exit != null ? exit : status -> { };
         VmOptions vo;
@@ -167,6 +168,7 @@ public final class VmLauncher {
             }
             return;
         }
+        StartupTrace.phase("hypervisor found");
         String name = "vm" + NEXT_VM.getAndIncrement();
         VmAssembly a = new VmAssembly(context, tracker, h, this::awaitConfigurationAdmin);
         assembly = a;
@@ -205,6 +207,7 @@ public final class VmLauncher {
             props.put(VirtualMachine.NAME_PROPERTY, name);
             registration = context.registerService(VirtualMachine.class, created, props);
         }
+        StartupTrace.phase("VM built, starting the vCPU");
         created.start();
     }
 
