@@ -8,6 +8,8 @@ import java.lang.invoke.MethodType;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.ppc440vm.cpu.spi.TranslationCache;
+
 /**
  * Compiles a region of decoded instructions (nothing that needs the pc or the instruction count; in-page relative
  * branches without LK inside it: forward ones within the region are jumps, one back to its start loops, any other
@@ -30,6 +32,8 @@ final class BlockCompiler {
     private BlockCompiler() {
     }
 
+    /** The longest {@code run} method a block may have (HotSpot compiles none longer than 8000 bytes). */
+    static final int MAX_METHOD_BYTES = 7800;
     /** The most instructions a block holds: bounds the generated method well below HotSpot's inlining budget. */
     static final int MAX_LENGTH = 64;
     /** How far past its start a block may reach (words): forward branches inside it become jumps. */
@@ -46,12 +50,17 @@ final class BlockCompiler {
      * block at most {@link #MAX_LENGTH} instructions, which is what the exact instruction budget needs.
      */
     static boolean[] region(long[] code, int from) {
+        return region(code, from, MAX_LENGTH);
+    }
+
+    /** {@link #region(long[], int)} holding at most {@code maxLength} instructions. */
+    static boolean[] region(long[] code, int from, int maxLength) {
         int limit = Math.min(WORDS_PER_PAGE, from + WINDOW);
         boolean[] reach = new boolean[limit - from];
         boolean[] in = new boolean[limit - from];
         reach[0] = true;
         int n = 0;
-        for (int k = from; k < limit && n < MAX_LENGTH; k++) {
+        for (int k = from; k < limit && n < maxLength; k++) {
             if (!reach[k - from]) {
                 continue;
             }
@@ -107,15 +116,21 @@ final class BlockCompiler {
 
     /** Compiles the block starting at {@code code[from]} ({@link #region}); null if there is none worth it. */
     static CompiledBlock compile(long[] code, int from) {
-        boolean[] in = region(code, from);
-        if (in == null) {
-            return null;
-        }
+        byte[] bytes = null;
         int n = 0;
-        for (boolean b : in) {
-            n += b ? 1 : 0;
+        // HotSpot never compiles a method of more than 8000 bytecodes (HugeMethodLimit): such a block would run in
+        // the JVM's interpreter for good. Long blocks full of loads and stores get there; they are cut shorter.
+        for (int max = MAX_LENGTH; bytes == null; max /= 2) {
+            boolean[] in = region(code, from, max);
+            if (in == null) {
+                return null;
+            }
+            n = 0;
+            for (boolean b : in) {
+                n += b ? 1 : 0;
+            }
+            bytes = classFile(code, from, in, n);
         }
-        byte[] bytes = classFile(code, from, in, n);
         try {
             MethodHandles.Lookup hidden = LOOKUP.defineHiddenClass(bytes, true);
             CompiledBlock b = (CompiledBlock) hidden.findConstructor(hidden.lookupClass(), CONSTRUCTOR).invoke();
@@ -127,7 +142,8 @@ final class BlockCompiler {
     }
 
     /**
-     * The class of a block. Its {@code run(interpreter, state, gpr, limit)} answers the number of instructions
+     * The class of a block (null if its method would be longer than {@link #MAX_METHOD_BYTES}). Its {@code
+     * run(interpreter, state, gpr, limit)} answers the number of instructions
      * completed and leaves in {@code interpreter.jitNext} the word index to go on at; when an instruction stopped
      * it, it answers {@code -(completed) - 1} with jitNext = that instruction. A branch back to the start loops in
      * place while the budget ({@code limit}) allows another full pass ({@code n}) and no stop is requested.
@@ -135,6 +151,13 @@ final class BlockCompiler {
      * <p>Local 5 counts the instructions completed up to the last "flush"; the compiler tracks statically how many
      * completed since ({@code pending}), and flushes before every branch and every jump target so that the count
      * is the same on every path into a word.
+     *
+     * <p>The guest registers the inline code uses live in JVM locals ({@code REG_LOCAL + r}) for the whole block,
+     * so that HotSpot keeps them in host registers instead of loading and storing the register array around every
+     * instruction (C1, which the runtime uses, does not remove those array accesses itself). The locals are loaded
+     * once at entry; the registers the block writes go back to the array before every exit and before every call
+     * that reads the array, and a call that writes registers is followed by reloading them. The method body is
+     * generated twice: the first pass only finds which registers the inline code reads and writes.
      */
     static byte[] classFile(long[] code, int from, boolean[] in, int n) {
         Pool cp = new Pool();
@@ -146,8 +169,66 @@ final class BlockCompiler {
         int runName = cp.utf8("run");
         int runDesc = cp.utf8(RUN_DESC);
         int codeAttr = cp.utf8("Code");
-        int jitNext = cp.field(INTERP, "jitNext", "I");
 
+        Code probe = new Code(0, 0);
+        body(probe, cp, code, from, in, n);
+        Code c = new Code(probe.reads | probe.writes, probe.writes);
+        body(c, cp, code, from, in, n);
+        if (c.len > MAX_METHOD_BYTES) {
+            return null;
+        }
+        byte[] run = c.bytes();
+
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(run.length + 512);
+            DataOutputStream d = new DataOutputStream(out);
+            d.writeInt(0xCAFEBABE);
+            d.writeShort(0);
+            d.writeShort(49);
+            cp.write(d);
+            d.writeShort(0x0010 | 0x0020 | 0x1000); // final super synthetic
+            d.writeShort(thisClass);
+            d.writeShort(superClass);
+            d.writeShort(0); // interfaces
+            d.writeShort(0); // fields
+            d.writeShort(2); // methods
+            // <init>: aload_0, invokespecial super.<init>, return
+            d.writeShort(0x0000);
+            d.writeShort(initName);
+            d.writeShort(initDesc);
+            d.writeShort(1);
+            d.writeShort(codeAttr);
+            d.writeInt(2 + 2 + 4 + 5 + 2 + 2);
+            d.writeShort(1);
+            d.writeShort(1);
+            d.writeInt(5);
+            d.write(new byte[] {0x2A, (byte) 0xB7, (byte) (superInit >> 8), (byte) superInit, (byte) 0xB1});
+            d.writeShort(0);
+            d.writeShort(0);
+            // run
+            d.writeShort(0x0001 | 0x0010); // public final
+            d.writeShort(runName);
+            d.writeShort(runDesc);
+            d.writeShort(1);
+            d.writeShort(codeAttr);
+            d.writeInt(2 + 2 + 4 + run.length + 2 + 2);
+            d.writeShort(10); // max stack
+            d.writeShort(MAX_LOCALS); // this, interpreter, state, gpr, limit, count, r0..r31, memory temporaries
+            d.writeInt(run.length);
+            d.write(run);
+            d.writeShort(0);
+            d.writeShort(0);
+            d.writeShort(0); // class attributes
+            d.flush();
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalStateException(e); // a ByteArrayOutputStream does not fail
+        }
+    }
+
+    /** The bytecode of {@code run} (see {@link #classFile}) into {@code c}. */
+    private static void body(Code c, Pool cp, long[] code, int from, boolean[] in, int n) {
+        int jitNext = cp.field(INTERP, "jitNext", "I");
         int size = in.length;
         boolean[] isTarget = new boolean[size];
         for (int k = 0; k < size; k++) {
@@ -167,10 +248,10 @@ final class BlockCompiler {
         int[] fixTo = new int[2 * MAX_LENGTH];
         int fixes = 0;
 
-        Code c = new Code();
         c.u1(0x03); // iconst_0
         c.u1(0x36); // istore 5 (instructions completed)
         c.u1(5);
+        reload(c, -1);
         int loop = c.len;
         int pending = 0;
         boolean live = true;
@@ -227,36 +308,60 @@ final class BlockCompiler {
                     continue;
                 }
             } else {
+                int ra = (w >>> 16) & 31;
+                int rb = (w >>> 11) & 31;
+                int rt = (w >>> 21) & 31;
+                boolean indexed = (w >>> 26) == 31;
+                boolean update = !indexed && ((w >>> 26) & 1) != 0; // lwzu 33, lbzu 35, stwu 37, stbu 39
+                int address = (ra == 0 ? 0 : 1 << ra) | (indexed ? 1 << rb : 0);
                 switch (h) {
                     case "lwz":
-                    case "stw":
                     case "lwzux":
                     case "lbz":
                     case "lh":
+                    case "stw":
                     case "stwux":
-                    case "stb":
+                    case "stb": {
+                        boolean isStore = h.startsWith("st");
+                        // registers the helper reads, and those it writes (loads: rT; update forms: rA)
+                        int reads = address | (isStore ? 1 << rt : 0);
+                        int writes = (isStore ? 0 : 1 << rt) | (update ? 1 << ra : 0);
+                        // the translation cache hit inline; a miss (or a store into decoded code) calls the helper
+                        int slow = memoryFastPath(c, cp, h, w, indexed, update);
+                        int done = c.len;
+                        c.u1u2(0xA7, 0); // goto done (patched)
+                        c.patchChain(slow);
+                        spill(c, reads | writes);
                         c.u1(0x2B); // aload_1 (the interpreter)
                         ldc(c, cp.integer(w));
                         c.u1u2(0xB6, cp.method(INTERP, "jit" + Character.toUpperCase(h.charAt(0)) + h.substring(1),
                                 "(I)Z"));
-                        stopIfFalse(c, jitNext, index, pending);
+                        reload(c, writes);
+                        stopIfFalse(c, index, pending);
+                        c.patch(done, c.len - done);
                         break;
+                    }
                     case "mem":
                     case "slow":
+                        spill(c, -1);
                         c.u1(0x2B);
                         ldc(c, cp.integer(op));
                         ldc(c, cp.integer(w));
                         c.u1u2(0xB6, cp.method(INTERP, h.equals("mem") ? "jitMem" : "jitSlow", "(II)Z"));
-                        stopIfFalse(c, jitNext, index, pending);
+                        reload(c, -1);
+                        stopIfFalse(c, index, pending);
                         break;
                     default:
                         if (emitInline(c, cp, op, w)) {
                             break;
                         }
+                        // an ALU helper on the register array
+                        spill(c, -1);
                         c.u1(0x2C); // aload_2 (state)
-                        c.u1(0x2D); // aload_3 (gpr)
+                        c.u1(ALOAD_3); // gpr
                         ldc(c, cp.integer(w));
                         c.u1u2(0xB8, cp.method(PKG + "JitOps", h, JitOps.ALU_DESC));
+                        reload(c, -1);
                         break;
                 }
                 pending++;
@@ -271,52 +376,211 @@ final class BlockCompiler {
         for (int f = 0; f < fixes; f++) {
             c.patch(fixAt[f], pos[fixTo[f]] - fixAt[f]);
         }
-        byte[] run = c.bytes();
+        // the two exits every path ends in: the registers go back to the array once, here
+        c.patchChain(c.leaves);
+        spill(c, -1);
+        c.u1(0x2B); // aload_1
+        iload(c, NEXT);
+        c.u1u2(0xB5, jitNext); // putfield
+        iload(c, 5);
+        iload(c, DONE);
+        c.u1(IADD);
+        c.u1(0xAC); // ireturn
+        if (c.stops >= 0) {
+            c.patchChain(c.stops);
+            spill(c, -1);
+            c.u1(0x2B); // aload_1
+            iload(c, NEXT);
+            c.u1u2(0xB5, jitNext); // putfield
+            iload(c, 5);
+            iload(c, DONE);
+            c.u1(IADD);
+            c.u1(0x74); // ineg
+            c.u1(0x02); // iconst_m1
+            c.u1(IADD);
+            c.u1(0xAC); // ireturn
+        }
+    }
 
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(run.length + 512);
-            DataOutputStream d = new DataOutputStream(out);
-            d.writeInt(0xCAFEBABE);
-            d.writeShort(0);
-            d.writeShort(49);
-            cp.write(d);
-            d.writeShort(0x0010 | 0x0020 | 0x1000); // final super synthetic
-            d.writeShort(thisClass);
-            d.writeShort(superClass);
-            d.writeShort(0); // interfaces
-            d.writeShort(0); // fields
-            d.writeShort(2); // methods
-            // <init>: aload_0, invokespecial super.<init>, return
-            d.writeShort(0x0000);
-            d.writeShort(initName);
-            d.writeShort(initDesc);
-            d.writeShort(1);
-            d.writeShort(codeAttr);
-            d.writeInt(2 + 2 + 4 + 5 + 2 + 2);
-            d.writeShort(1);
-            d.writeShort(1);
-            d.writeInt(5);
-            d.write(new byte[] {0x2A, (byte) 0xB7, (byte) (superInit >> 8), (byte) superInit, (byte) 0xB1});
-            d.writeShort(0);
-            d.writeShort(0);
-            // run
-            d.writeShort(0x0001 | 0x0010); // public final
-            d.writeShort(runName);
-            d.writeShort(runDesc);
-            d.writeShort(1);
-            d.writeShort(codeAttr);
-            d.writeInt(2 + 2 + 4 + run.length + 2 + 2);
-            d.writeShort(10); // max stack
-            d.writeShort(6); // max locals: this, interpreter, state, gpr, limit, count
-            d.writeInt(run.length);
-            d.write(run);
-            d.writeShort(0);
-            d.writeShort(0);
-            d.writeShort(0); // class attributes
-            d.flush();
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new IllegalStateException(e); // a ByteArrayOutputStream does not fail
+    /** The first local that holds a guest register: local {@code REG_LOCAL + r} is rR. */
+    private static final int REG_LOCAL = 6;
+
+    // locals of the inline memory accesses
+    private static final int EA = REG_LOCAL + 32;
+    private static final int TI = EA + 1;
+    private static final int PHYS = EA + 2;
+    // where the shared exits go on and how many instructions they add
+    private static final int NEXT = EA + 3;
+    private static final int DONE = EA + 4;
+    // operands and result of the inline carry and compare forms
+    private static final int X = EA + 5;
+    private static final int Y = EA + 6;
+    private static final int R = EA + 7;
+    private static final int MAX_LOCALS = EA + 8;
+
+    /**
+     * Emits the fast path of a load or store (the interpreter's {@code jitXxx} helper named {@code h}, inline): the
+     * effective address, a translation cache hit for the access's kind, an access that does not cross the page,
+     * and for stores a page without decoded code; then the access on the RAM array. Answers the head of the chain
+     * of branches to the slow path (see {@link Code#link}), for the caller to patch.
+     */
+    private static int memoryFastPath(Code c, Pool cp, String h, int w, boolean indexed, boolean update) {
+        int rt = (w >>> 21) & 31;
+        int ra = (w >>> 16) & 31;
+        int rb = (w >>> 11) & 31;
+        boolean isStore = h.startsWith("st");
+        int size = h.equals("lbz") || h.equals("stb") ? 1 : h.equals("lh") ? 2 : 4;
+        // ea = (rA|0) + (d or rB)
+        if (ra == 0) {
+            if (indexed) {
+                reg(c, rb);
+            } else {
+                constant(c, cp, (short) w);
+            }
+        } else {
+            reg(c, ra);
+            if (indexed) {
+                reg(c, rb);
+            } else {
+                constant(c, cp, (short) w);
+            }
+            c.u1(IADD);
+        }
+        istore(c, EA);
+        // ti = TranslationCache.index(ea, cacheMask)
+        iload(c, EA);
+        c.u1(0x2B); // aload_1
+        c.u1u2(0xB4, cp.field(INTERP, "cacheMask", "I"));
+        c.u1u2(0xB8, cp.method("org/ppc440vm/cpu/spi/TranslationCache", "index", "(II)I"));
+        istore(c, TI);
+        // (isStore ? writeTag : readTag)[ti] == (ea & ~PAGE_MASK | dataContext), else slow
+        c.u1(0x2B);
+        c.u1u2(0xB4, cp.field(INTERP, isStore ? "writeTag" : "readTag", "[I"));
+        iload(c, TI);
+        c.u1(IALOAD);
+        iload(c, EA);
+        constant(c, cp, ~TranslationCache.PAGE_MASK);
+        c.u1(IAND);
+        c.u1(0x2C); // aload_2
+        c.u1u2(0xB4, cp.field(STATE, "dataContext", "I"));
+        c.u1(IOR);
+        int chain = c.branch(0xA0, -1); // if_icmpne slow
+        // the access stays in the page, else slow
+        if (size > 1) {
+            iload(c, EA);
+            constant(c, cp, TranslationCache.PAGE_MASK);
+            c.u1(IAND);
+            constant(c, cp, TranslationCache.PAGE_MASK + 1 - size);
+            chain = c.branch(0xA3, chain); // if_icmpgt slow
+        }
+        // phys = ramOffset[ti] + (ea & PAGE_MASK)
+        c.u1(0x2B);
+        c.u1u2(0xB4, cp.field(INTERP, "ramOffset", "[I"));
+        iload(c, TI);
+        c.u1(IALOAD);
+        iload(c, EA);
+        constant(c, cp, TranslationCache.PAGE_MASK);
+        c.u1(IAND);
+        c.u1(IADD);
+        istore(c, PHYS);
+        int mem = cp.field(INTERP, "mem", "[B");
+        if (isStore) {
+            // a page with decoded code: the helper stores and drops what the store changes
+            c.u1(0x2B);
+            c.u1u2(0xB4, cp.field(INTERP, "hasCode", "[B"));
+            iload(c, PHYS);
+            constant(c, cp, TranslationCache.PAGE_SHIFT);
+            c.u1(0x7C); // iushr
+            c.u1(0x33); // baload
+            chain = c.branch(0x9A, chain); // ifne slow
+            for (int k = 0; k < size; k++) {
+                c.u1(0x2B);
+                c.u1u2(0xB4, mem);
+                iload(c, PHYS);
+                if (k > 0) {
+                    constant(c, cp, k);
+                    c.u1(IADD);
+                }
+                reg(c, rt);
+                int shift = 8 * (size - 1 - k);
+                if (shift > 0) {
+                    constant(c, cp, shift);
+                    c.u1(0x7C); // iushr
+                }
+                c.u1(0x54); // bastore (keeps the low byte)
+            }
+        } else {
+            // big-endian bytes by hand: C1 compiles a byte-array-view VarHandle into calls
+            for (int k = 0; k < size; k++) {
+                c.u1(0x2B);
+                c.u1u2(0xB4, mem);
+                iload(c, PHYS);
+                if (k > 0) {
+                    constant(c, cp, k);
+                    c.u1(IADD);
+                }
+                c.u1(0x33); // baload (sign-extends)
+                boolean top = k == 0;
+                boolean signed = h.equals("lh") && (w >>> 26) == 42; // lha
+                if (!(top && (size == 4 || signed))) {
+                    constant(c, cp, 0xFF);
+                    c.u1(IAND);
+                }
+                int shift = 8 * (size - 1 - k);
+                if (shift > 0) {
+                    constant(c, cp, shift);
+                    c.u1(ISHL);
+                }
+                if (k > 0) {
+                    c.u1(IOR);
+                }
+            }
+            put(c, rt);
+        }
+        if (update) {
+            iload(c, EA);
+            put(c, ra);
+        }
+        return chain;
+    }
+
+    private static void iload(Code c, int local) {
+        c.u1(0x15);
+        c.u1(local);
+    }
+
+    private static void istore(Code c, int local) {
+        c.u1(0x36);
+        c.u1(local);
+    }
+
+    /** gpr[r] = local r, for each register in {@code mask} that the block writes (the others are up to date). */
+    private static void spill(Code c, int mask) {
+        int m = mask & c.written;
+        for (int r = 0; r < 32; r++) {
+            if ((m & (1 << r)) != 0) {
+                c.u1(ALOAD_3);
+                c.u1(0x10); // bipush
+                c.u1(r);
+                c.u1(0x15); // iload
+                c.u1(REG_LOCAL + r);
+                c.u1(IASTORE);
+            }
+        }
+    }
+
+    /** local r = gpr[r], for each register in {@code mask} the block keeps in a local. */
+    private static void reload(Code c, int mask) {
+        int m = mask & c.cached;
+        for (int r = 0; r < 32; r++) {
+            if ((m & (1 << r)) != 0) {
+                c.u1(ALOAD_3);
+                c.u1(0x10); // bipush
+                c.u1(r);
+                c.u1(IALOAD);
+                c.u1(0x36); // istore
+                c.u1(REG_LOCAL + r);
+            }
         }
     }
 
@@ -347,6 +611,19 @@ final class BlockCompiler {
             c.u1u2(((w >>> 24) & 1) != 0 ? 0x99 : 0x9A, 0); // ifeq / ifne not-taken
             return at;
         }
+        if (op == Op.BC_CTR) {
+            // bdnz / bdz: ctr -= 1, then taken if ctr != 0 (or == 0 with BO's 0x02)
+            c.u1(0x2C); // aload_2
+            c.u1(0x2C); // aload_2
+            c.u1u2(0xB4, cp.field(STATE, "ctr", "I"));
+            c.u1(0x04); // iconst_1
+            c.u1(ISUB);
+            c.u1(0x5A); // dup_x1
+            c.u1u2(0xB5, cp.field(STATE, "ctr", "I"));
+            int at = c.len;
+            c.u1u2(((w >>> 21) & 0x02) != 0 ? 0x9A : 0x99, 0); // bdz: ifne not-taken; bdnz: ifeq not-taken
+            return at;
+        }
         c.u1(0x2C); // aload_2
         ldc(c, cp.integer(w));
         if (op == Op.BC) {
@@ -359,35 +636,27 @@ final class BlockCompiler {
         return at;
     }
 
-    /** interpreter.jitNext = next; return count + done. */
+    /** Leaves the block: interpreter.jitNext = next; return count + done (through the shared exit). */
     private static void leave(Code c, int jitNext, int next, int done) {
-        c.u1(0x2B); // aload_1
         sipush(c, next);
-        c.u1u2(0xB5, jitNext); // putfield
-        c.u1(0x15); // iload 5
-        c.u1(5);
-        if (done != 0) {
-            sipush(c, done);
-            c.u1(0x60); // iadd
-        }
-        c.u1(0xAC); // ireturn
+        istore(c, NEXT);
+        sipush(c, done);
+        istore(c, DONE);
+        c.leaves = c.branch(0xA7, c.leaves); // goto the exit
     }
 
-    /** After a helper's boolean: if false, jitNext = index; return -(count + k) - 1. */
-    private static void stopIfFalse(Code c, int jitNext, int index, int k) {
+    /**
+     * After a helper's boolean (the registers it wrote already reloaded): if false, stops the block at word
+     * {@code index} after {@code k} more instructions: jitNext = index; return -(count + k) - 1.
+     */
+    private static void stopIfFalse(Code c, int index, int k) {
         int skip = c.len;
         c.u1u2(0x9A, 0); // ifne continue (patched)
-        c.u1(0x2B); // aload_1
         sipush(c, index);
-        c.u1u2(0xB5, jitNext); // putfield
-        c.u1(0x15); // iload 5
-        c.u1(5);
+        istore(c, NEXT);
         sipush(c, k);
-        c.u1(0x60); // iadd
-        c.u1(0x74); // ineg
-        c.u1(0x02); // iconst_m1
-        c.u1(0x60); // iadd
-        c.u1(0xAC); // ireturn
+        istore(c, DONE);
+        c.stops = c.branch(0xA7, c.stops); // goto the stop exit
         c.patch(skip, c.len - skip);
     }
 
@@ -405,6 +674,20 @@ final class BlockCompiler {
     private static final class Code {
         byte[] buf = new byte[256];
         int len;
+        /** Registers kept in locals, and those of them the block writes (from the first pass). */
+        final int cached;
+        final int written;
+        /** Chains of the branches to the shared exits (see {@link #branch}), -1 if none. */
+        int leaves = -1;
+        int stops = -1;
+        /** Registers the inline code read and wrote (what the first pass finds). */
+        int reads;
+        int writes;
+
+        Code(int cached, int written) {
+            this.cached = cached;
+            this.written = written;
+        }
 
         void u1(int v) {
             if (len == buf.length) {
@@ -417,6 +700,30 @@ final class BlockCompiler {
             u1(op);
             u1(v >> 8);
             u1(v);
+        }
+
+        /**
+         * Emits branch {@code op} whose offset is patched later, chained to the earlier unpatched branch
+         * {@code chain} (-1: none) through its offset field; answers the new head of the chain.
+         */
+        int branch(int op, int chain) {
+            int at = len;
+            u1u2(op, chain);
+            return at;
+        }
+
+        /** The next branch in the chain after the one at {@code at} (-1 at the end). */
+        int link(int at) {
+            return (short) ((buf[at + 1] & 0xFF) << 8 | (buf[at + 2] & 0xFF));
+        }
+
+        /** Points every branch of the chain whose head is {@code head} here. */
+        void patchChain(int head) {
+            for (int at = head; at >= 0; ) {
+                int next = link(at);
+                patch(at, len - at);
+                at = next;
+            }
         }
 
         /** Sets the 16-bit offset of the branch instruction at {@code at}. */
@@ -459,53 +766,46 @@ final class BlockCompiler {
         String ops = PKG + "JitOps";
         switch (op) {
             case Op.LI:
-                target(b, d);
                 constant(b, cp, (short) w);
-                b.u1(IASTORE);
+                put(b, d);
                 return true;
             case Op.LIS:
-                target(b, d);
                 constant(b, cp, w << 16);
-                b.u1(IASTORE);
+                put(b, d);
                 return true;
             case Op.ADDI:
             case Op.ADDIS:
-                target(b, d);
                 reg(b, a);
                 constant(b, cp, op == Op.ADDI ? (short) w : w << 16);
                 b.u1(IADD);
-                b.u1(IASTORE);
+                put(b, d);
                 return true;
             case Op.MULLI:
-                target(b, d);
                 reg(b, a);
                 constant(b, cp, (short) w);
                 b.u1(IMUL);
-                b.u1(IASTORE);
+                put(b, d);
                 return true;
             case Op.ORI:
             case Op.ORIS:
             case Op.XORI:
             case Op.XORIS:
-                target(b, a);
                 reg(b, d);
                 constant(b, cp, op == Op.ORI || op == Op.XORI ? w & 0xFFFF : w << 16);
                 b.u1(op == Op.ORI || op == Op.ORIS ? IOR : IXOR);
-                b.u1(IASTORE);
+                put(b, a);
                 return true;
             case Op.ANDI_RC:
             case Op.ANDIS_RC:
-                target(b, a);
                 reg(b, d);
                 constant(b, cp, op == Op.ANDI_RC ? w & 0xFFFF : w << 16);
                 b.u1(IAND);
-                store(b, cp, true);
+                store(b, cp, true, a);
                 return true;
             case Op.RLWINM:
             case Op.RLWIMI: {
                 int sh = r;
                 int mask = Alu.mask((w >>> 6) & 31, (w >>> 1) & 31);
-                target(b, a);
                 reg(b, d);
                 if (sh != 0) {
                     b.u1(DUP);
@@ -526,13 +826,24 @@ final class BlockCompiler {
                     b.u1(IAND);
                     b.u1(IOR);
                 }
-                store(b, cp, rc);
+                store(b, cp, rc, a);
+                return true;
+            }
+            case Op.RLWNM: {
+                int mask = Alu.mask((w >>> 6) & 31, (w >>> 1) & 31);
+                reg(b, d);
+                reg(b, r);
+                b.u1u2(0xB8, cp.method("java/lang/Integer", "rotateLeft", "(II)I")); // (uses the low 5 bits)
+                if (mask != -1) {
+                    constant(b, cp, mask);
+                    b.u1(IAND);
+                }
+                store(b, cp, rc, a);
                 return true;
             }
             case Op.ADD:
             case Op.SUBF:
             case Op.MULLW:
-                target(b, d);
                 if (op == Op.SUBF) {
                     reg(b, r);
                     reg(b, a);
@@ -541,31 +852,28 @@ final class BlockCompiler {
                     reg(b, r);
                 }
                 b.u1(op == Op.ADD ? IADD : op == Op.SUBF ? ISUB : IMUL);
-                store(b, cp, rc);
+                store(b, cp, rc, d);
                 return true;
             case Op.MULHW:
             case Op.MULHWU:
-                target(b, d);
                 reg(b, a);
                 reg(b, r);
                 b.u1u2(0xB8, cp.method(ops, op == Op.MULHW ? "mulhs" : "mulhu", "(II)I"));
-                store(b, cp, rc);
+                store(b, cp, rc, d);
                 return true;
             case Op.NEG:
-                target(b, d);
                 reg(b, a);
                 b.u1(INEG);
-                store(b, cp, rc);
+                store(b, cp, rc, d);
                 return true;
             case Op.AND:
             case Op.OR:
             case Op.XOR:
             case Op.ANDC:
             case Op.NOR:
-                target(b, a);
                 reg(b, d);
                 if (op == Op.OR && r == d) {
-                    store(b, cp, rc); // mr
+                    store(b, cp, rc, a); // mr
                     return true;
                 }
                 reg(b, r);
@@ -578,19 +886,17 @@ final class BlockCompiler {
                     constant(b, cp, -1);
                     b.u1(IXOR);
                 }
-                store(b, cp, rc);
+                store(b, cp, rc, a);
                 return true;
             case Op.SLW:
             case Op.SRW:
-                target(b, a);
                 reg(b, d);
                 reg(b, r);
                 b.u1u2(0xB8, cp.method(ops, op == Op.SLW ? "slw" : "srw", "(II)I"));
-                store(b, cp, rc);
+                store(b, cp, rc, a);
                 return true;
             case Op.SRAW:
             case Op.SRAWI:
-                target(b, a);
                 b.u1(0x2C); // aload_2
                 reg(b, d);
                 if (op == Op.SRAWI) {
@@ -601,13 +907,12 @@ final class BlockCompiler {
                     b.u1(IAND);
                 }
                 b.u1u2(0xB8, cp.method(ops, "sraw", "(L" + STATE + ";II)I"));
-                store(b, cp, rc);
+                store(b, cp, rc, a);
                 return true;
             case Op.EXTSB:
             case Op.EXTSH:
             case Op.CNTLZW: {
                 int xo = (w >>> 1) & 0x3FF;
-                target(b, a);
                 reg(b, d);
                 if (xo == 954) {
                     b.u1(0x91); // i2b
@@ -616,7 +921,7 @@ final class BlockCompiler {
                 } else {
                     b.u1u2(0xB8, cp.method("java/lang/Integer", "numberOfLeadingZeros", "(I)I"));
                 }
-                store(b, cp, rc);
+                store(b, cp, rc, a);
                 return true;
             }
             case Op.ADDC:
@@ -628,8 +933,6 @@ final class BlockCompiler {
             case Op.SUBFZE:
             case Op.SUBFME: {
                 // rT = x + y + carry in, CA = carry out; the subtract-from forms add ~rA
-                target(b, d);
-                b.u1(0x2C); // aload_2
                 reg(b, a);
                 boolean sub = op == Op.SUBFC || op == Op.SUBFE || op == Op.SUBFZE || op == Op.SUBFME;
                 if (sub) {
@@ -643,30 +946,26 @@ final class BlockCompiler {
                 } else {
                     reg(b, r);
                 }
-                String f = op == Op.ADDC ? "addc" : op == Op.SUBFC ? "addc1" : "adde";
-                b.u1u2(0xB8, cp.method(ops, f, "(L" + STATE + ";II)I"));
-                store(b, cp, rc);
+                addWithCarry(b, cp, op == Op.ADDC ? 0 : op == Op.SUBFC ? 1 : -1);
+                store(b, cp, rc, d);
                 return true;
             }
             case Op.ADDIC:
             case Op.ADDIC_RC:
             case Op.SUBFIC:
-                target(b, d);
-                b.u1(0x2C); // aload_2
                 reg(b, a);
                 if (op == Op.SUBFIC) {
                     constant(b, cp, -1);
                     b.u1(IXOR);
                 }
                 constant(b, cp, (short) w);
-                b.u1u2(0xB8, cp.method(ops, op == Op.SUBFIC ? "addc1" : "addc", "(L" + STATE + ";II)I"));
-                store(b, cp, op == Op.ADDIC_RC);
+                addWithCarry(b, cp, op == Op.SUBFIC ? 1 : 0);
+                store(b, cp, op == Op.ADDIC_RC, d);
                 return true;
             case Op.CMPI:
             case Op.CMPLI:
             case Op.CMP:
             case Op.CMPL:
-                b.u1(0x2C); // aload_2
                 reg(b, a);
                 if (op == Op.CMPI) {
                     constant(b, cp, (short) w);
@@ -675,17 +974,14 @@ final class BlockCompiler {
                 } else {
                     reg(b, r);
                 }
-                constant(b, cp, 28 - 4 * ((w >>> 23) & 7));
-                b.u1u2(0xB8, cp.method(ops, op == Op.CMPI || op == Op.CMP ? "cmps" : "cmpu",
-                        "(L" + STATE + ";III)V"));
+                compare(b, cp, op == Op.CMPI || op == Op.CMP, 28 - 4 * ((w >>> 23) & 7));
                 return true;
             case Op.MFLR:
             case Op.MFCTR:
             case Op.MFCR:
-                target(b, d);
                 b.u1(0x2C); // aload_2
                 b.u1u2(0xB4, cp.field(STATE, op == Op.MFLR ? "lr" : op == Op.MFCTR ? "ctr" : "cr", "I"));
-                b.u1(IASTORE);
+                put(b, d);
                 return true;
             case Op.MTLR:
             case Op.MTCTR:
@@ -698,30 +994,130 @@ final class BlockCompiler {
         }
     }
 
-    /** Stores the value on the stack into the pushed register; with Rc also sets CR0 from it. */
-    private static void store(Code b, Pool cp, boolean rc) {
-        if (!rc) {
-            b.u1(IASTORE);
-            return;
+    /**
+     * x + y + carry in (x, y on the stack; {@code carryIn} 0, 1, or -1 for XER[CA]) with XER[CA] = the carry out,
+     * in int arithmetic: the carry out of bit 0 is x0 & y0 | (x0 | y0) & ~r0 (the sum bit r0 is the carry into bit
+     * 0 flipped where exactly one of x0, y0 is set). Leaves the sum on the stack.
+     */
+    private static void addWithCarry(Code b, Pool cp, int carryIn) {
+        istore(b, Y);
+        istore(b, X);
+        iload(b, X);
+        iload(b, Y);
+        b.u1(IADD);
+        if (carryIn == 1) {
+            b.u1(0x04); // iconst_1
+            b.u1(IADD);
+        } else if (carryIn < 0) {
+            b.u1(0x2C); // aload_2
+            b.u1u2(0xB4, cp.field(STATE, "xer", "I"));
+            constant(b, cp, 29);
+            b.u1(IUSHR);
+            b.u1(0x04); // iconst_1
+            b.u1(IAND);
+            b.u1(IADD);
         }
-        b.u1(0x5B); // dup_x2
-        b.u1(IASTORE);
+        istore(b, R);
         b.u1(0x2C); // aload_2
-        b.u1(SWAP);
-        b.u1u2(0xB8, cp.method(PKG + "JitOps", "rc", "(L" + STATE + ";I)V"));
+        b.u1(0x2C); // aload_2
+        b.u1u2(0xB4, cp.field(STATE, "xer", "I"));
+        constant(b, cp, ~org.ppc440vm.cpu.spi.CpuState.XER_CA);
+        b.u1(IAND);
+        iload(b, X);
+        iload(b, Y);
+        b.u1(IAND);
+        iload(b, X);
+        iload(b, Y);
+        b.u1(IOR);
+        iload(b, R);
+        constant(b, cp, -1);
+        b.u1(IXOR);
+        b.u1(IAND);
+        b.u1(IOR);
+        constant(b, cp, 31);
+        b.u1(IUSHR);
+        constant(b, cp, 29);
+        b.u1(ISHL);
+        b.u1(IOR);
+        b.u1u2(0xB5, cp.field(STATE, "xer", "I"));
+        iload(b, R);
     }
 
-    /** Pushes the register array and index {@code n} (for a store into gpr[n]). */
-    private static void target(Code b, int n) {
-        b.u1(ALOAD_3);
-        b.u1(0x10); // bipush
-        b.u1(n);
+    /**
+     * Compares a with b (on the stack; signed or unsigned) into the CR field at bit {@code shift}: LT, GT or EQ,
+     * and SO copied from XER.
+     */
+    private static void compare(Code b, Pool cp, boolean signed, int shift) {
+        if (!signed) {
+            // unsigned order is the signed order of both with the top bit flipped
+            constant(b, cp, Integer.MIN_VALUE);
+            b.u1(IXOR);
+            b.u1(SWAP);
+            constant(b, cp, Integer.MIN_VALUE);
+            b.u1(IXOR);
+            b.u1(SWAP);
+        }
+        istore(b, Y);
+        istore(b, X);
+        iload(b, X);
+        iload(b, Y);
+        int notLess = b.branch(0xA2, -1); // if_icmpge
+        constant(b, cp, Alu.LT);
+        int end1 = b.branch(0xA7, -1); // goto end
+        b.patchChain(notLess);
+        iload(b, X);
+        iload(b, Y);
+        int notGreater = b.branch(0xA4, -1); // if_icmple
+        constant(b, cp, Alu.GT);
+        int end2 = b.branch(0xA7, end1); // goto end
+        b.patchChain(notGreater);
+        constant(b, cp, Alu.EQ);
+        b.patchChain(end2);
+        b.u1(0x2C); // aload_2
+        b.u1u2(0xB4, cp.field(STATE, "xer", "I"));
+        constant(b, cp, 31);
+        b.u1(IUSHR);
+        b.u1(IOR);
+        istore(b, R);
+        b.u1(0x2C); // aload_2
+        b.u1(0x2C); // aload_2
+        b.u1u2(0xB4, cp.field(STATE, "cr", "I"));
+        constant(b, cp, ~(0xF << shift));
+        b.u1(IAND);
+        iload(b, R);
+        if (shift != 0) {
+            constant(b, cp, shift);
+            b.u1(ISHL);
+        }
+        b.u1(IOR);
+        b.u1u2(0xB5, cp.field(STATE, "cr", "I"));
     }
 
-    /** Pushes gpr[n]. */
+    /** Stores the value on the stack into register {@code n}; with Rc also sets CR0 from it. */
+    private static void store(Code b, Pool cp, boolean rc, int n) {
+        if (rc) {
+            b.u1(DUP);
+            put(b, n);
+            b.u1(0x2C); // aload_2
+            b.u1(SWAP);
+            b.u1u2(0xB8, cp.method(PKG + "JitOps", "rc", "(L" + STATE + ";I)V"));
+        } else {
+            put(b, n);
+        }
+    }
+
+    /** Stores the value on the stack into register {@code n} (its local). */
+    private static void put(Code b, int n) {
+        b.writes |= 1 << n;
+        b.u1(0x36); // istore
+        b.u1(REG_LOCAL + n);
+    }
+
+    /** Pushes register {@code n} (its local). */
     private static void reg(Code b, int n) {
-        target(b, n);
-        b.u1(IALOAD);
+        b.reads |= 1 << n;
+        b.u1(0x15); // iload
+        b.u1(REG_LOCAL + n);
     }
 
     private static void constant(Code b, Pool cp, int v) {

@@ -88,20 +88,20 @@ public final class Interpreter implements Cpu {
 
     private final CpuState state = new CpuState();
     private final GuestRam ram;
-    private final byte[] mem;
+    final byte[] mem; // (package-private: compiled blocks read these fields)
     private final int ramSize;
     private final MissHandler misses;
     private final TranslationCache cache;
-    private final int[] readTag;
-    private final int[] writeTag;
+    final int[] readTag;
+    final int[] writeTag;
     private final int[] execTag;
-    private final int[] ramOffset;
-    private final int cacheMask;
+    final int[] ramOffset;
+    final int cacheMask;
 
     /** Decoded entries per physical RAM page ({@code op << 32 | word}, op 0 = not decoded), null if never executed. */
     private final long[][] decoded;
     /** 1 where {@link #decoded} has a page: the one byte every store to RAM checks. */
-    private final byte[] hasCode;
+    final byte[] hasCode;
     /** The "page" an instruction fetched through a DIRECT (1 KiB, uncached) translation is decoded into. */
     private final long[] oneShot = new long[WORDS_PER_PAGE];
 
