@@ -84,9 +84,21 @@ final class BlockCompiler {
                 if (t > k && t < limit) {
                     reach[t - from] = true;
                 }
+            } else if (terminal(op, (int) e)) {
+                in[k - from] = true; // the block's last word on this path
+                n++;
             }
         }
         return n < 2 ? null : in;
+    }
+
+    /**
+     * Whether {@code op} is an unconditional branch a block ends with, leaving to wherever it goes (another page
+     * too): b/bl/ba/bla that {@link #branchTarget} does not keep in the block, blr/blrl, bctr/bctrl. Calls and
+     * returns then cost one block exit instead of an exit and an interpreted branch.
+     */
+    static boolean terminal(int op, int w) {
+        return op == Op.BLR || op == Op.BCTR || (op == Op.B && (w & 3) != 0);
     }
 
     /**
@@ -269,6 +281,43 @@ final class BlockCompiler {
             int op = (int) (e >>> 32);
             int w = (int) e;
             String h = JitOps.helper(op);
+            if (h == null && terminal(op, w) && branchTarget(op, w, index) < 0) {
+                // an unconditional branch that leaves: target into state.pc (LR set for the linking forms), and
+                // jitNext = -1 tells the interpreter to go on there
+                pending = flush(c, pending + 1);
+                int pageEa = cp.field(INTERP, "jitPageEa", "I");
+                if (op == Op.B) {
+                    int disp = w << 6 >> 6 & ~3;
+                    if ((w & 2) != 0) {
+                        constant(c, cp, disp);
+                    } else {
+                        c.u1(0x2B); // aload_1
+                        c.u1u2(0xB4, pageEa);
+                        constant(c, cp, (index << 2) + disp);
+                        c.u1(IADD);
+                    }
+                } else {
+                    c.u1(0x2C); // aload_2
+                    c.u1u2(0xB4, cp.field(STATE, op == Op.BLR ? "lr" : "ctr", "I"));
+                    constant(c, cp, ~3);
+                    c.u1(IAND);
+                }
+                istore(c, R);
+                if ((w & 1) != 0) {
+                    c.u1(0x2C); // aload_2
+                    c.u1(0x2B); // aload_1
+                    c.u1u2(0xB4, pageEa);
+                    constant(c, cp, (index << 2) + 4);
+                    c.u1(IADD);
+                    c.u1u2(0xB5, cp.field(STATE, "lr", "I"));
+                }
+                c.u1(0x2C); // aload_2
+                iload(c, R);
+                c.u1u2(0xB5, cp.field(STATE, "pc", "I"));
+                leave(c, jitNext, -1, 0);
+                live = false;
+                continue;
+            }
             if (h == null) {
                 // a branch: it completes, then the block jumps, loops or leaves
                 pending = flush(c, pending + 1);
