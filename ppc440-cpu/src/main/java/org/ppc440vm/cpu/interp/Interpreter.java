@@ -125,8 +125,13 @@ public final class Interpreter implements Cpu {
     private final byte[] jitDrops;
     /** Counts writes that hit decoded instructions: a compiled block stops after a store that changes it. */
     private int codeWrites;
-    /** Set by a compiled block: the word index (in its page) where execution goes on. */
+    /**
+     * Set by a compiled block: the word index (in its page) where execution goes on, or -1 if it ended in a branch
+     * whose target it left in {@code state.pc}.
+     */
     int jitNext;
+    /** The effective address of the page of the running block (for the branches and links it computes). */
+    int jitPageEa;
     /** Blocks compiled so far (statistics, tests). */
     private long blocksCompiled;
 
@@ -275,13 +280,30 @@ public final class Interpreter implements Cpu {
                     if (i == start && jitPages != null && pageRam >= 0) {
                         // a block entry: run its compiled form if it has one (the budget permitting); it may
                         // loop, and ends at a branch target in this page, the next instruction, or a trap
-                        int done = enterBlock(code, pageRam, i, left);
+                        int done = enterBlock(code, pageEa, pageRam, i, left);
                         if (done >= 0) {
                             left -= done;
                             i = jitNext;
                             start = i;
                             if (s.trap != null) {
                                 break fault;
+                            }
+                            if (i < 0) {
+                                // the block ended in a branch (a call or return, say): go on at its target
+                                int target = s.pc;
+                                if (left <= 0 || s.stopRequest) {
+                                    s.pc = target;
+                                    s.trap = ExitReason.TIMESLICE;
+                                    break block;
+                                }
+                                if ((target & ~PAGE_MASK) == pageEa) {
+                                    i = (target & PAGE_MASK) >>> 2;
+                                    start = i;
+                                    end = i + (int) Math.min(WORDS_PER_PAGE - i, left);
+                                    continue;
+                                }
+                                pc = target;
+                                continue block;
                             }
                             if (left <= 0 || s.stopRequest) {
                                 s.pc = pageEa + (i << 2);
@@ -1009,7 +1031,7 @@ public final class Interpreter implements Cpu {
      * instructions completed, {@link #jitNext} being the word to go on at (the trapping one if the trap is set), or
      * -1 if no block ran.
      */
-    private int enterBlock(long[] code, int pageRam, int i, long left) {
+    private int enterBlock(long[] code, int pageEa, int pageRam, int i, long left) {
         int page = pageRam >>> TranslationCache.PAGE_SHIFT;
         JitPage jp = jitPages[page];
         if (jp == null) {
@@ -1032,6 +1054,7 @@ public final class Interpreter implements Cpu {
             return -1;
         }
         final CpuState s = state;
+        jitPageEa = pageEa;
         int done = b.run(this, s, s.gpr, (int) Math.min(left, Integer.MAX_VALUE));
         if (done < 0) {
             done = -done - 1;
