@@ -38,7 +38,7 @@ final class BlockCompiler {
     static final int MAX_LENGTH = 64;
     /** How far past its start a block may reach (words): forward branches inside it become jumps. */
     static final int WINDOW = 160;
-    private static final int WORDS_PER_PAGE = 1024;
+    static final int WORDS_PER_PAGE = 1024;
     private static final String RUN_DESC = "(L" + INTERP + ";Lorg/ppc440vm/cpu/spi/CpuState;[II)I";
     private static final String STATE = "org/ppc440vm/cpu/spi/CpuState";
 

@@ -15,6 +15,14 @@ abstract class CompiledBlock {
      */
     abstract int run(Interpreter it, CpuState s, int[] gpr, int limit);
 
+    /** What a start position holds while the {@link BackgroundCompiler} works on it (not run: length 0). */
+    static final CompiledBlock QUEUED = new CompiledBlock() {
+        @Override
+        int run(Interpreter it, CpuState s, int[] gpr, int limit) {
+            throw new IllegalStateException("a queued block is never run");
+        }
+    };
+
     /** What a start position that cannot be compiled holds, so it is not tried again. */
     static final CompiledBlock NONE = new CompiledBlock() {
         @Override

@@ -134,6 +134,17 @@ public final class Interpreter implements Cpu {
     int jitPageEa;
     /** Blocks compiled so far (statistics, tests). */
     private long blocksCompiled;
+    /** Per physical page: bumped when its blocks are dropped, so a late background result is not installed. */
+    private final int[] jitGenerations;
+    /** Compiles blocks off the vCPU thread; null: compile in place when an entry gets hot (tests). */
+    private final BackgroundCompiler background;
+    /** Installs background results (one instance: draining allocates nothing). */
+    private final BackgroundCompiler.Installer installer = this::install;
+    /**
+     * System property: false compiles blocks on the vCPU thread itself (default true: on a thread of their own,
+     * so the vCPU thread neither waits for class generation nor allocates for it).
+     */
+    public static final String JIT_BACKGROUND_PROPERTY = "ppc440vm.jit.background";
 
     public static final String JIT_THRESHOLD_PROPERTY = "ppc440vm.jit.threshold";
     /**
@@ -152,11 +163,20 @@ public final class Interpreter implements Cpu {
     }
 
     public Interpreter(GuestRam ram, MissHandler misses, int cacheEntries) {
-        this(ram, misses, cacheEntries, Integer.getInteger(JIT_THRESHOLD_PROPERTY, DEFAULT_JIT_THRESHOLD));
+        this(ram, misses, cacheEntries, Integer.getInteger(JIT_THRESHOLD_PROPERTY, DEFAULT_JIT_THRESHOLD),
+                Boolean.parseBoolean(System.getProperty(JIT_BACKGROUND_PROPERTY, "true")));
     }
 
-    /** With an explicit block compilation threshold (0: never compile; 1: compile every block at first entry). */
+    /**
+     * With an explicit block compilation threshold (0: never compile; 1: compile every block at first entry),
+     * compiled in place (so that tests know when a block exists).
+     */
     Interpreter(GuestRam ram, MissHandler misses, int cacheEntries, int jitThreshold) {
+        this(ram, misses, cacheEntries, jitThreshold, false);
+    }
+
+    /** With an explicit threshold, compiling on a background thread or in place. */
+    Interpreter(GuestRam ram, MissHandler misses, int cacheEntries, int jitThreshold, boolean backgroundCompile) {
         this.ram = ram;
         this.mem = ram.bytes;
         this.ramSize = ram.bytes.length;
@@ -173,6 +193,9 @@ public final class Interpreter implements Cpu {
         this.jitThreshold = Math.max(0, Math.min(jitThreshold, Short.MAX_VALUE));
         this.jitPages = this.jitThreshold > 0 ? new JitPage[pages] : null;
         this.jitDrops = this.jitThreshold > 0 ? new byte[pages] : null;
+        this.jitGenerations = this.jitThreshold > 0 ? new int[pages] : null;
+        this.background = this.jitThreshold > 0 && backgroundCompile
+                ? new BackgroundCompiler("ppc440vm-block-compiler") : null;
         state.updateContexts();
     }
 
@@ -209,6 +232,11 @@ public final class Interpreter implements Cpu {
     /** How many blocks were compiled to JVM code (for tests and statistics). */
     public long compiledBlockCount() {
         return blocksCompiled;
+    }
+
+    /** Whether the background compiler is working on a block (tests). */
+    boolean compiling() {
+        return background != null && background.working();
     }
 
     /** How many physical pages hold decoded code (for tests and statistics). */
@@ -1015,6 +1043,7 @@ public final class Interpreter implements Cpu {
     private void dropCompiled(int page) {
         if (jitPages != null && jitPages[page] != null) {
             jitPages[page] = null;
+            jitGenerations[page]++;
             if (jitDrops[page] <= MAX_JIT_DROPS) {
                 jitDrops[page]++;
             }
@@ -1046,8 +1075,24 @@ public final class Interpreter implements Cpu {
             if (++jp.heat[i] < jitThreshold) {
                 return -1;
             }
+            if (background != null) {
+                background.drain(installer); // (frees the slots of results no entry asks for any more)
+                decodeWindow(code, pageRam, i);
+                if (background.offer(code, i, page, jitGenerations[page])) {
+                    jp.blocks[i] = CompiledBlock.QUEUED;
+                } else {
+                    jp.heat[i]--; // too many outstanding: ask again at the next entry
+                }
+                return -1;
+            }
             b = compileBlock(code, pageRam, i);
             jp.blocks[i] = b;
+        } else if (b == CompiledBlock.QUEUED) {
+            background.drain(installer);
+            b = jp.blocks[i];
+            if (b == CompiledBlock.QUEUED) {
+                return -1;
+            }
         }
         int n = b.length;
         if (n == 0 || n > left) {
@@ -1067,12 +1112,28 @@ public final class Interpreter implements Cpu {
         return done;
     }
 
-    private CompiledBlock compileBlock(long[] code, int pageRam, int i) {
+    /** Decodes the words a block from {@code code[i]} may hold. */
+    private void decodeWindow(long[] code, int pageRam, int i) {
         for (int k = i; k < WORDS_PER_PAGE && k < i + BlockCompiler.WINDOW; k++) {
             if ((int) (code[k] >>> 32) == Op.UNDECODED) {
                 code[k] = Decoder.entry(ram.loadWord(pageRam + (k << 2)));
             }
         }
+    }
+
+    /** A block the background compiler finished: into its page, unless the page's blocks were dropped since. */
+    private void install(int page, int index, int generation, CompiledBlock block) {
+        JitPage jp = jitPages[page];
+        if (jp != null && jitGenerations[page] == generation && jp.blocks[index] == CompiledBlock.QUEUED) {
+            jp.blocks[index] = block;
+            if (block != CompiledBlock.NONE) {
+                blocksCompiled++;
+            }
+        }
+    }
+
+    private CompiledBlock compileBlock(long[] code, int pageRam, int i) {
+        decodeWindow(code, pageRam, i);
         CompiledBlock b = BlockCompiler.compile(code, i);
         if (b == null) {
             return CompiledBlock.NONE;

@@ -13,20 +13,32 @@ import org.ppc440vm.cpu.spi.MissHandler;
 public final class InterpreterCpuFactory implements CpuFactory {
     /** The block compilation threshold for the cores made, or null for the default (system property). */
     private final Integer jitThreshold;
+    /** Whether those cores compile blocks on a background thread (the runtime's way) or in place. */
+    private final boolean backgroundCompile;
 
     public InterpreterCpuFactory() {
         this.jitThreshold = null;
+        this.backgroundCompile = true;
     }
 
-    /** Cores with this block compilation threshold (0: never compile; 1: every block at its first entry). */
+    /**
+     * Cores with this block compilation threshold (0: never compile; 1: every block at its first entry), compiled
+     * in place.
+     */
     public InterpreterCpuFactory(int jitThreshold) {
+        this(jitThreshold, false);
+    }
+
+    /** Cores with this threshold, compiling on a background thread or in place. */
+    public InterpreterCpuFactory(int jitThreshold, boolean backgroundCompile) {
         this.jitThreshold = jitThreshold;
+        this.backgroundCompile = backgroundCompile;
     }
 
     @Override
     public Cpu create(GuestRam ram, MissHandler misses, int cacheEntries) {
         return jitThreshold == null ? new Interpreter(ram, misses, cacheEntries)
-                : new Interpreter(ram, misses, cacheEntries, jitThreshold);
+                : new Interpreter(ram, misses, cacheEntries, jitThreshold, backgroundCompile);
     }
 
     @Override

@@ -58,7 +58,11 @@ class CompiledBlockTest {
         final CpuState s;
 
         Core(int threshold) {
-            cpu = new Interpreter(ram, mmu, 64, threshold);
+            this(threshold, false);
+        }
+
+        Core(int threshold, boolean background) {
+            cpu = new Interpreter(ram, mmu, 64, threshold, background);
             s = cpu.state();
             mmu.attach(cpu.translationCache());
         }
@@ -114,6 +118,39 @@ class CompiledBlockTest {
         assertTrue(p.jit.cpu.compiledBlockCount() > 0, "the loop was compiled");
         assertEquals(0, p.plain.cpu.compiledBlockCount());
         assertEquals(100, p.jit.s.gpr[3]);
+    }
+
+    /**
+     * With the background compiler (the runtime's way) the loop runs interpreted until its block arrives, then
+     * compiled: every slice ends in the same state as on a core that never compiles, and the block did arrive.
+     */
+    @Test
+    void aBlockCompiledInTheBackgroundArrivesAndChangesNothing() throws InterruptedException {
+        Pair p = countedLoop();
+        Core jit = new Core(1, true);
+        for (int k = 0; k < CpuHarness.RAM_SIZE; k += 4) {
+            jit.ram.storeWord(k, p.plain.ram.loadWord(k));
+        }
+        p.plain.s.pc = C;
+        jit.s.pc = C;
+        ExitReason a;
+        int slices = 0;
+        do {
+            a = p.plain.cpu.run(25); // (a slice shorter than the loop's 9 words would never enter its block)
+            ExitReason b = jit.cpu.run(25);
+            assertEquals(a, b, "exit reason");
+            assertSameState(p.plain.s, jit.s);
+            if (slices++ == 3) {
+                // let the compiler finish what the first slices asked for, so that the rest runs compiled
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (jit.cpu.compiling() && System.nanoTime() < deadline) {
+                    Thread.sleep(1);
+                }
+            }
+        } while (a == ExitReason.TIMESLICE);
+        assertEquals(ExitReason.SYSTEM_CALL, a);
+        assertTrue(jit.cpu.compiledBlockCount() > 0, "the background compiler's block was installed and ran");
+        assertEquals(100, jit.s.gpr[3]);
     }
 
     /**

@@ -52,6 +52,18 @@ class UserModeOracleTest {
                 () -> check(name, new InterpreterCpuFactory(1))));
     }
 
+    /**
+     * The same with every block compiled on the background compiler thread (the runtime's way): blocks arrive
+     * while the program runs, so it switches between interpreted and compiled forms of the same code.
+     */
+    @TestFactory
+    Stream<DynamicTest> everyProgramMatchesWithBlocksCompiledInTheBackground() throws IOException {
+        List<String> names = lines(resource("manifest.txt"));
+        assertFalse(names.isEmpty(), "the manifest lists programs");
+        return names.stream().map(name -> DynamicTest.dynamicTest(name,
+                () -> check(name, new InterpreterCpuFactory(1, true))));
+    }
+
     private static void check(String name, CpuFactory cpus) throws Exception {
         byte[] elf = resource("bin/" + name + ".elf");
         List<String> args = optionalLines("expected/" + name + ".args");
