@@ -65,10 +65,14 @@ public final class Board {
      */
     public Board(long ramBytes, boolean strictBus, Uart16550 uart, List<Plugged> extra, Consumer<String> warn,
             Consumer<String> log) throws BoardException {
-        if (ramBytes <= 0 || ramBytes > Integer.MAX_VALUE - 0xFFF || (ramBytes & 0xFFF) != 0) {
-            throw new BoardException("RAM size " + ramBytes + " is not a positive multiple of 4 KiB below 2 GiB");
-        }
-        this.ram = new GuestRam((int) ramBytes);
+        this(new GuestRam(checkRamSize(ramBytes)), strictBus, uart, extra, warn, log);
+    }
+
+    /** A board around RAM allocated already (see {@link #checkRamSize}). */
+    public Board(GuestRam ram, boolean strictBus, Uart16550 uart, List<Plugged> extra, Consumer<String> warn,
+            Consumer<String> log) throws BoardException {
+        long ramBytes = ram.size();
+        this.ram = ram;
         this.uic = new Uic();
         this.uart = uart;
         List<DeviceSlot> slots = new ArrayList<>();
@@ -88,6 +92,14 @@ public final class Board {
         }
         this.mmio = AddressMap.of(ramBytes, slots, strictBus, warn);
         this.dcrs = new DcrMap(List.of(uic), warn);
+    }
+
+    /** The RAM size as an int if the board can have that much RAM (a positive multiple of 4 KiB below 2 GiB). */
+    public static int checkRamSize(long ramBytes) throws BoardException {
+        if (ramBytes <= 0 || ramBytes > Integer.MAX_VALUE - 0xFFF || (ramBytes & 0xFFF) != 0) {
+            throw new BoardException("RAM size " + ramBytes + " is not a positive multiple of 4 KiB below 2 GiB");
+        }
+        return (int) ramBytes;
     }
 
     public GuestRam ram() {
