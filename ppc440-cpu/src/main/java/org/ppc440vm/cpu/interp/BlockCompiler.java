@@ -185,6 +185,7 @@ final class BlockCompiler {
         Code probe = new Code(0, 0);
         body(probe, cp, code, from, in, n);
         Code c = new Code(probe.reads | probe.writes, probe.writes);
+        c.memory = probe.memory;
         body(c, cp, code, from, in, n);
         if (c.len > MAX_METHOD_BYTES) {
             return null;
@@ -264,6 +265,9 @@ final class BlockCompiler {
         c.u1(0x36); // istore 5 (instructions completed)
         c.u1(5);
         reload(c, -1);
+        if (c.memory) {
+            memoryLocals(c, cp);
+        }
         int loop = c.len;
         int pending = 0;
         boolean live = true;
@@ -465,7 +469,14 @@ final class BlockCompiler {
     private static final int X = EA + 5;
     private static final int Y = EA + 6;
     private static final int R = EA + 7;
-    private static final int MAX_LOCALS = EA + 8;
+    // the interpreter's arrays the inline memory accesses use (see memoryLocals)
+    private static final int READ_TAG = EA + 8;
+    private static final int WRITE_TAG = EA + 9;
+    private static final int RAM_OFFSET = EA + 10;
+    private static final int MEM = EA + 11;
+    private static final int HAS_CODE = EA + 12;
+    private static final int MASK_LOCAL = EA + 13;
+    private static final int MAX_LOCALS = EA + 14;
 
     /**
      * Emits the fast path of a load or store (the interpreter's {@code jitXxx} helper named {@code h}, inline): the
@@ -498,13 +509,12 @@ final class BlockCompiler {
         istore(c, EA);
         // ti = TranslationCache.index(ea, cacheMask)
         iload(c, EA);
-        c.u1(0x2B); // aload_1
-        c.u1u2(0xB4, cp.field(INTERP, "cacheMask", "I"));
+        c.memory = true;
+        iload(c, MASK_LOCAL);
         c.u1u2(0xB8, cp.method("org/ppc440vm/cpu/spi/TranslationCache", "index", "(II)I"));
         istore(c, TI);
         // (isStore ? writeTag : readTag)[ti] == (ea & ~PAGE_MASK | dataContext), else slow
-        c.u1(0x2B);
-        c.u1u2(0xB4, cp.field(INTERP, isStore ? "writeTag" : "readTag", "[I"));
+        aload(c, isStore ? WRITE_TAG : READ_TAG);
         iload(c, TI);
         c.u1(IALOAD);
         iload(c, EA);
@@ -523,8 +533,7 @@ final class BlockCompiler {
             chain = c.branch(0xA3, chain); // if_icmpgt slow
         }
         // phys = ramOffset[ti] + (ea & PAGE_MASK)
-        c.u1(0x2B);
-        c.u1u2(0xB4, cp.field(INTERP, "ramOffset", "[I"));
+        aload(c, RAM_OFFSET);
         iload(c, TI);
         c.u1(IALOAD);
         iload(c, EA);
@@ -532,19 +541,16 @@ final class BlockCompiler {
         c.u1(IAND);
         c.u1(IADD);
         istore(c, PHYS);
-        int mem = cp.field(INTERP, "mem", "[B");
         if (isStore) {
             // a page with decoded code: the helper stores and drops what the store changes
-            c.u1(0x2B);
-            c.u1u2(0xB4, cp.field(INTERP, "hasCode", "[B"));
+            aload(c, HAS_CODE);
             iload(c, PHYS);
             constant(c, cp, TranslationCache.PAGE_SHIFT);
             c.u1(0x7C); // iushr
             c.u1(0x33); // baload
             chain = c.branch(0x9A, chain); // ifne slow
             for (int k = 0; k < size; k++) {
-                c.u1(0x2B);
-                c.u1u2(0xB4, mem);
+                aload(c, MEM);
                 iload(c, PHYS);
                 if (k > 0) {
                     constant(c, cp, k);
@@ -561,8 +567,7 @@ final class BlockCompiler {
         } else {
             // big-endian bytes by hand: C1 compiles a byte-array-view VarHandle into calls
             for (int k = 0; k < size; k++) {
-                c.u1(0x2B);
-                c.u1u2(0xB4, mem);
+                aload(c, MEM);
                 iload(c, PHYS);
                 if (k > 0) {
                     constant(c, cp, k);
@@ -591,6 +596,30 @@ final class BlockCompiler {
             put(c, ra);
         }
         return chain;
+    }
+
+    private static void aload(Code c, int local) {
+        c.u1(0x19);
+        c.u1(local);
+    }
+
+    /**
+     * Copies the interpreter's translation cache and RAM arrays into locals (they are final fields): the inline
+     * memory accesses then read locals instead of fields, shorter bytecode for HotSpot to compile.
+     */
+    private static void memoryLocals(Code c, Pool cp) {
+        String[][] arrays = {{"readTag", "[I"}, {"writeTag", "[I"}, {"ramOffset", "[I"}, {"mem", "[B"},
+            {"hasCode", "[B"}};
+        int[] locals = {READ_TAG, WRITE_TAG, RAM_OFFSET, MEM, HAS_CODE};
+        for (int k = 0; k < arrays.length; k++) {
+            c.u1(0x2B); // aload_1
+            c.u1u2(0xB4, cp.field(INTERP, arrays[k][0], arrays[k][1]));
+            c.u1(0x3A); // astore
+            c.u1(locals[k]);
+        }
+        c.u1(0x2B);
+        c.u1u2(0xB4, cp.field(INTERP, "cacheMask", "I"));
+        istore(c, MASK_LOCAL);
     }
 
     private static void iload(Code c, int local) {
@@ -726,6 +755,8 @@ final class BlockCompiler {
         /** Registers kept in locals, and those of them the block writes (from the first pass). */
         final int cached;
         final int written;
+        /** Whether the block has inline memory accesses (from the first pass: then the arrays go into locals). */
+        boolean memory;
         /** Chains of the branches to the shared exits (see {@link #branch}), -1 if none. */
         int leaves = -1;
         int stops = -1;
