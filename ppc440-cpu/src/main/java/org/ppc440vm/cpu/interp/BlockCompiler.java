@@ -430,7 +430,18 @@ final class BlockCompiler {
             c.patch(fixAt[f], pos[fixTo[f]] - fixAt[f]);
         }
         // the two exits every path ends in: the registers go back to the array once, here
-        c.patchChain(c.leaves);
+        exit(c, c.leaves, jitNext, false);
+        if (c.stops >= 0) {
+            exit(c, c.stops, jitNext, true);
+        }
+    }
+
+    /**
+     * A shared exit, the target of the branch chain {@code chain}: the registers go back to the array,
+     * interpreter.jitNext = local NEXT, and the method returns count + DONE, or for a stop -(count + DONE) - 1.
+     */
+    private static void exit(Code c, int chain, int jitNext, boolean stop) {
+        c.patchChain(chain);
         spill(c, -1);
         c.u1(0x2B); // aload_1
         iload(c, NEXT);
@@ -438,21 +449,12 @@ final class BlockCompiler {
         iload(c, 5);
         iload(c, DONE);
         c.u1(IADD);
-        c.u1(0xAC); // ireturn
-        if (c.stops >= 0) {
-            c.patchChain(c.stops);
-            spill(c, -1);
-            c.u1(0x2B); // aload_1
-            iload(c, NEXT);
-            c.u1u2(0xB5, jitNext); // putfield
-            iload(c, 5);
-            iload(c, DONE);
-            c.u1(IADD);
+        if (stop) {
             c.u1(0x74); // ineg
             c.u1(0x02); // iconst_m1
             c.u1(IADD);
-            c.u1(0xAC); // ireturn
         }
+        c.u1(0xAC); // ireturn
     }
 
     /** The first local that holds a guest register: local {@code REG_LOCAL + r} is rR. */
@@ -550,12 +552,7 @@ final class BlockCompiler {
             c.u1(0x33); // baload
             chain = c.branch(0x9A, chain); // ifne slow
             for (int k = 0; k < size; k++) {
-                aload(c, MEM);
-                iload(c, PHYS);
-                if (k > 0) {
-                    constant(c, cp, k);
-                    c.u1(IADD);
-                }
+                ramByte(c, cp, k);
                 reg(c, rt);
                 int shift = 8 * (size - 1 - k);
                 if (shift > 0) {
@@ -567,12 +564,7 @@ final class BlockCompiler {
         } else {
             // big-endian bytes by hand: C1 compiles a byte-array-view VarHandle into calls
             for (int k = 0; k < size; k++) {
-                aload(c, MEM);
-                iload(c, PHYS);
-                if (k > 0) {
-                    constant(c, cp, k);
-                    c.u1(IADD);
-                }
+                ramByte(c, cp, k);
                 c.u1(0x33); // baload (sign-extends)
                 boolean top = k == 0;
                 boolean signed = h.equals("lh") && (w >>> 26) == 42; // lha
@@ -596,6 +588,16 @@ final class BlockCompiler {
             put(c, ra);
         }
         return chain;
+    }
+
+    /** Pushes the RAM array and the index of byte {@code k} of the access (PHYS + k). */
+    private static void ramByte(Code c, Pool cp, int k) {
+        aload(c, MEM);
+        iload(c, PHYS);
+        if (k > 0) {
+            constant(c, cp, k);
+            c.u1(IADD);
+        }
     }
 
     private static void aload(Code c, int local) {
@@ -634,30 +636,28 @@ final class BlockCompiler {
 
     /** gpr[r] = local r, for each register in {@code mask} that the block writes (the others are up to date). */
     private static void spill(Code c, int mask) {
-        int m = mask & c.written;
-        for (int r = 0; r < 32; r++) {
-            if ((m & (1 << r)) != 0) {
-                c.u1(ALOAD_3);
-                c.u1(0x10); // bipush
-                c.u1(r);
-                c.u1(0x15); // iload
-                c.u1(REG_LOCAL + r);
-                c.u1(IASTORE);
-            }
-        }
+        move(c, mask & c.written, true);
     }
 
     /** local r = gpr[r], for each register in {@code mask} the block keeps in a local. */
     private static void reload(Code c, int mask) {
-        int m = mask & c.cached;
+        move(c, mask & c.cached, false);
+    }
+
+    /** Copies the registers in {@code m} between their locals and the register array, either way. */
+    private static void move(Code c, int m, boolean toArray) {
         for (int r = 0; r < 32; r++) {
             if ((m & (1 << r)) != 0) {
                 c.u1(ALOAD_3);
                 c.u1(0x10); // bipush
                 c.u1(r);
-                c.u1(IALOAD);
-                c.u1(0x36); // istore
-                c.u1(REG_LOCAL + r);
+                if (toArray) {
+                    iload(c, REG_LOCAL + r);
+                    c.u1(IASTORE);
+                } else {
+                    c.u1(IALOAD);
+                    istore(c, REG_LOCAL + r);
+                }
             }
         }
     }
