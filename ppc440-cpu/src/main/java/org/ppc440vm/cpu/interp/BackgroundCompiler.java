@@ -1,6 +1,7 @@
 package org.ppc440vm.cpu.interp;
 
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * Compiles blocks ({@link BlockCompiler}) on a thread of its own, so that the vCPU thread neither waits for class
@@ -12,13 +13,19 @@ import java.util.concurrent.locks.LockSupport;
  * a result whose page was dropped since the request (its generation moved on) is thrown away. At most
  * {@code CAPACITY} requests are outstanding, so the compiler never waits for room for a result.
  *
+ * <p>The same thread makes the interpreter's per-page arrays ahead (a decoded-code page and a block page for each
+ * physical page the guest runs for the first time), kept in two more such rings of {@link #SPARES} each: the vCPU
+ * thread takes them instead of allocating.
+ *
  * <p>The thread starts at the first request and ends after {@link #IDLE_NANOS} without work (a VM that stops
  * leaves no thread behind).
  */
 final class BackgroundCompiler implements Runnable {
     static final int CAPACITY = 16;
     private static final int MASK = CAPACITY - 1;
-    private static final long IDLE_NANOS = 2_000_000_000L;
+    private static final long IDLE_NANOS = 10_000_000_000L;
+    static final int SPARES = 32;
+    private static final int SPARE_MASK = SPARES - 1;
 
     /** Where finished blocks go: called on the vCPU thread from {@link #drain}. */
     interface Installer {
@@ -39,6 +46,16 @@ final class BackgroundCompiler implements Runnable {
     /** Results installed (written by the vCPU thread only). */
     private int drained;
 
+    // spare per-page arrays (compiler -> vCPU)
+    private final long[][] spareCode = new long[SPARES][];
+    private final Object[] spareBlocks = new Object[SPARES];
+    private final Supplier<Object> blockPages;
+    /** Spares made (compiler thread only) and taken (vCPU thread only). */
+    private volatile int codeMade;
+    private volatile int codeTaken;
+    private volatile int blocksMade;
+    private volatile int blocksTaken;
+
     private final String threadName;
     /**
      * The compiler thread while it runs, null when there is none (the vCPU thread then starts one). Set and
@@ -46,8 +63,63 @@ final class BackgroundCompiler implements Runnable {
      */
     private volatile Thread thread;
 
-    BackgroundCompiler(String threadName) {
+    /** @param blockPages makes the interpreter's per-page block table (its JitPage) */
+    BackgroundCompiler(String threadName, Supplier<Object> blockPages) {
         this.threadName = threadName;
+        this.blockPages = blockPages;
+    }
+
+    /** A zero-filled decoded-code page made ahead, or null if none is ready (the caller allocates). vCPU thread. */
+    long[] takeCodePage() {
+        int t = codeTaken;
+        long[] a = null;
+        if (t != codeMade) {
+            int slot = t & SPARE_MASK;
+            a = spareCode[slot];
+            spareCode[slot] = null;
+            codeTaken = t + 1;
+        }
+        wake();
+        return a;
+    }
+
+    /** A fresh block page (the interpreter's JitPage) made ahead, or null if none is ready. vCPU thread. */
+    Object takeBlockPage() {
+        int t = blocksTaken;
+        Object p = null;
+        if (t != blocksMade) {
+            int slot = t & SPARE_MASK;
+            p = spareBlocks[slot];
+            spareBlocks[slot] = null;
+            blocksTaken = t + 1;
+        }
+        wake();
+        return p;
+    }
+
+    private void wake() {
+        Thread t = thread;
+        if (t == null) {
+            startThread();
+        } else {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /** Tops up the spare rings (compiler thread); true if it made any. */
+    private boolean makeSpares() {
+        boolean made = false;
+        while (codeMade - codeTaken < SPARES) {
+            spareCode[codeMade & SPARE_MASK] = new long[BlockCompiler.WORDS_PER_PAGE];
+            codeMade = codeMade + 1;
+            made = true;
+        }
+        while (blocksMade - blocksTaken < SPARES) {
+            spareBlocks[blocksMade & SPARE_MASK] = blockPages.get();
+            blocksMade = blocksMade + 1;
+            made = true;
+        }
+        return made;
     }
 
     /**
@@ -128,6 +200,9 @@ final class BackgroundCompiler implements Runnable {
     public void run() {
         long idleSince = System.nanoTime();
         while (true) {
+            if (makeSpares()) {
+                idleSince = System.nanoTime();
+            }
             int a = answered;
             if (a == requested) {
                 if (System.nanoTime() - idleSince > IDLE_NANOS) {

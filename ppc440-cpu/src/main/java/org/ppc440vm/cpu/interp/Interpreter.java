@@ -197,7 +197,7 @@ public final class Interpreter implements Cpu {
         this.jitDrops = this.jitThreshold > 0 ? new byte[pages] : null;
         this.jitGenerations = this.jitThreshold > 0 ? new int[pages] : null;
         this.background = this.jitThreshold > 0 && backgroundCompile
-                ? new BackgroundCompiler("ppc440vm-block-compiler") : null;
+                ? new BackgroundCompiler("ppc440vm-block-compiler", JitPage::new) : null;
         state.updateContexts();
     }
 
@@ -1016,7 +1016,10 @@ public final class Interpreter implements Cpu {
     }
 
     private long[] newDecodedPage(int pageRam) {
-        long[] code = new long[WORDS_PER_PAGE];
+        long[] code = background != null ? background.takeCodePage() : null; // (made ahead: no allocation here)
+        if (code == null) {
+            code = new long[WORDS_PER_PAGE];
+        }
         decoded[pageRam >>> TranslationCache.PAGE_SHIFT] = code;
         hasCode[pageRam >>> TranslationCache.PAGE_SHIFT] = 1;
         return code;
@@ -1069,7 +1072,10 @@ public final class Interpreter implements Cpu {
             if (jitDrops[page] > MAX_JIT_DROPS) {
                 return -1;
             }
-            jp = new JitPage();
+            jp = background != null ? (JitPage) background.takeBlockPage() : null; // (made ahead)
+            if (jp == null) {
+                jp = new JitPage();
+            }
             jitPages[page] = jp;
         }
         CompiledBlock b = jp.blocks[i];
