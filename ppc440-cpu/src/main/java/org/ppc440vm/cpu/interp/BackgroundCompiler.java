@@ -14,8 +14,8 @@ import java.util.function.Supplier;
  * {@code CAPACITY} requests are outstanding, so the compiler never waits for room for a result.
  *
  * <p>The same thread makes the interpreter's per-page arrays ahead (a decoded-code page and a block page for each
- * physical page the guest runs for the first time), kept in two more such rings of {@link #SPARES} each: the vCPU
- * thread takes them instead of allocating.
+ * physical page the guest runs for the first time), kept in two {@link SpareRing}s: the vCPU thread takes them
+ * instead of allocating.
  *
  * <p>The thread starts at the first request and ends after {@link #IDLE_NANOS} without work (a VM that stops
  * leaves no thread behind).
@@ -24,8 +24,6 @@ final class BackgroundCompiler implements Runnable {
     static final int CAPACITY = 16;
     private static final int MASK = CAPACITY - 1;
     private static final long IDLE_NANOS = 10_000_000_000L;
-    static final int SPARES = 32;
-    private static final int SPARE_MASK = SPARES - 1;
 
     /** Where finished blocks go: called on the vCPU thread from {@link #drain}. */
     interface Installer {
@@ -47,14 +45,8 @@ final class BackgroundCompiler implements Runnable {
     private int drained;
 
     // spare per-page arrays (compiler -> vCPU)
-    private final long[][] spareCode = new long[SPARES][];
-    private final Object[] spareBlocks = new Object[SPARES];
-    private final Supplier<Object> blockPages;
-    /** Spares made (compiler thread only) and taken (vCPU thread only). */
-    private volatile int codeMade;
-    private volatile int codeTaken;
-    private volatile int blocksMade;
-    private volatile int blocksTaken;
+    private final SpareRing<long[]> spareCode = new SpareRing<>(() -> new long[BlockCompiler.WORDS_PER_PAGE]);
+    private final SpareRing<Object> spareBlocks;
 
     private final String threadName;
     /**
@@ -66,33 +58,19 @@ final class BackgroundCompiler implements Runnable {
     /** @param blockPages makes the interpreter's per-page block table (its JitPage) */
     BackgroundCompiler(String threadName, Supplier<Object> blockPages) {
         this.threadName = threadName;
-        this.blockPages = blockPages;
+        this.spareBlocks = new SpareRing<>(blockPages);
     }
 
     /** A zero-filled decoded-code page made ahead, or null if none is ready (the caller allocates). vCPU thread. */
     long[] takeCodePage() {
-        int t = codeTaken;
-        long[] a = null;
-        if (t != codeMade) {
-            int slot = t & SPARE_MASK;
-            a = spareCode[slot];
-            spareCode[slot] = null;
-            codeTaken = t + 1;
-        }
+        long[] a = spareCode.take();
         wake();
         return a;
     }
 
     /** A fresh block page (the interpreter's JitPage) made ahead, or null if none is ready. vCPU thread. */
     Object takeBlockPage() {
-        int t = blocksTaken;
-        Object p = null;
-        if (t != blocksMade) {
-            int slot = t & SPARE_MASK;
-            p = spareBlocks[slot];
-            spareBlocks[slot] = null;
-            blocksTaken = t + 1;
-        }
+        Object p = spareBlocks.take();
         wake();
         return p;
     }
@@ -108,18 +86,9 @@ final class BackgroundCompiler implements Runnable {
 
     /** Tops up the spare rings (compiler thread); true if it made any. */
     private boolean makeSpares() {
-        boolean made = false;
-        while (codeMade - codeTaken < SPARES) {
-            spareCode[codeMade & SPARE_MASK] = new long[BlockCompiler.WORDS_PER_PAGE];
-            codeMade = codeMade + 1;
-            made = true;
-        }
-        while (blocksMade - blocksTaken < SPARES) {
-            spareBlocks[blocksMade & SPARE_MASK] = blockPages.get();
-            blocksMade = blocksMade + 1;
-            made = true;
-        }
-        return made;
+        boolean code = spareCode.fill();
+        boolean blocks = spareBlocks.fill();
+        return code || blocks;
     }
 
     /**
