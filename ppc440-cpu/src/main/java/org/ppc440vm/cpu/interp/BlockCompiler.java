@@ -376,19 +376,20 @@ final class BlockCompiler {
                     case "stwux":
                     case "stb": {
                         boolean isStore = h.startsWith("st");
-                        // registers the helper reads, and those it writes (loads: rT; update forms: rA)
+                        // registers the access reads, and those it writes (loads: rT; update forms: rA)
                         int reads = address | (isStore ? 1 << rt : 0);
                         int writes = (isStore ? 0 : 1 << rt) | (update ? 1 << ra : 0);
-                        // the translation cache hit inline; a miss (or a store into decoded code) calls the helper
+                        // the translation cache hit inline; a miss (or a store into decoded code) goes through
+                        // the interpreter's loadStore
                         int slow = memoryFastPath(c, cp, h, w, indexed, update);
                         int done = c.len;
                         c.u1u2(0xA7, 0); // goto done (patched)
                         c.patchChain(slow);
                         spill(c, reads | writes);
                         c.u1(0x2B); // aload_1 (the interpreter)
+                        ldc(c, cp.integer(op));
                         ldc(c, cp.integer(w));
-                        c.u1u2(0xB6, cp.method(INTERP, "jit" + Character.toUpperCase(h.charAt(0)) + h.substring(1),
-                                "(I)Z"));
+                        c.u1u2(0xB6, cp.method(INTERP, "jitMem", "(II)Z"));
                         reload(c, writes);
                         stopIfFalse(c, index, pending);
                         c.patch(done, c.len - done);
@@ -404,17 +405,11 @@ final class BlockCompiler {
                         reload(c, -1);
                         stopIfFalse(c, index, pending);
                         break;
-                    default:
-                        if (emitInline(c, cp, op, w)) {
-                            break;
+                    default: // "alu"
+                        if (!emitInline(c, cp, op, w)) {
+                            throw new IllegalStateException("JitOps.helper and BlockCompiler.emitInline disagree on"
+                                    + " op " + op);
                         }
-                        // an ALU helper on the register array
-                        spill(c, -1);
-                        c.u1(0x2C); // aload_2 (state)
-                        c.u1(ALOAD_3); // gpr
-                        ldc(c, cp.integer(w));
-                        c.u1u2(0xB8, cp.method(PKG + "JitOps", h, JitOps.ALU_DESC));
-                        reload(c, -1);
                         break;
                 }
                 pending++;
@@ -702,13 +697,10 @@ final class BlockCompiler {
             c.u1u2(((w >>> 21) & 0x02) != 0 ? 0x9A : 0x99, 0); // bdz: ifne not-taken; bdnz: ifeq not-taken
             return at;
         }
+        // bc with both a CTR and a CR test
         c.u1(0x2C); // aload_2
         ldc(c, cp.integer(w));
-        if (op == Op.BC) {
-            c.u1u2(0xB8, cp.method(INTERP, "branchCondition", "(L" + STATE + ";I)Z"));
-        } else {
-            c.u1u2(0xB8, cp.method(PKG + "JitOps", "bcCtr", "(L" + STATE + ";I)Z"));
-        }
+        c.u1u2(0xB8, cp.method(INTERP, "branchCondition", "(L" + STATE + ";I)Z"));
         int at = c.len;
         c.u1u2(0x99, 0); // ifeq not-taken
         return at;

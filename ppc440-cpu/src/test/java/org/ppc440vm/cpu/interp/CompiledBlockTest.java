@@ -2,6 +2,7 @@ package org.ppc440vm.cpu.interp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -118,6 +119,23 @@ class CompiledBlockTest {
         assertTrue(p.jit.cpu.compiledBlockCount() > 0, "the loop was compiled");
         assertEquals(0, p.plain.cpu.compiledBlockCount());
         assertEquals(100, p.jit.s.gpr[3]);
+    }
+
+    /** Every op JitOps sends to an inline form has one: a block of it compiles and passes the JVM's verifier. */
+    @Test
+    void everyAluOpHasAnInlineFormTheVerifierAccepts() {
+        int checked = 0;
+        for (int op = 1; op < Op.COUNT; op++) {
+            if ("alu".equals(JitOps.helper(op))) {
+                long[] code = new long[1024];
+                long entry = ((long) op << 32) | (3 << 21 | 4 << 16 | 5 << 11);
+                code[0] = entry;
+                code[1] = entry;
+                assertNotNull(BlockCompiler.compile(code, 0), "op " + op);
+                checked++;
+            }
+        }
+        assertTrue(checked > 40, "the ALU ops were found: " + checked);
     }
 
     /**
